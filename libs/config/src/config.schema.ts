@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The development master key. Start-up refuses it in production and warns loudly otherwise. */
+export const DEV_LMK = '0123456789ABCDEFFEDCBA98765432100123456789ABCDEFFEDCBA9876543210';
+export const DEV_TOKEN_SECRET = 'saldo-development-token-secret-do-not-use-in-production';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.join(' or ')})`);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(16),
+  DATA_DIR: z.string().default('./data'),
+
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('saldo'),
+  WORKER_IN_PROCESS: bool.optional(),
+
+  HSM_LMK: z.string().regex(/^[0-9A-Fa-f]{64}$/, 'must be 64 hex digits (an AES-256 key)').default(DEV_LMK),
+  HSM_URL: url(['tcp:']).optional(),
+
+  TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_TOKEN_SECRET),
+  TOKEN_TTL_SECONDS: int(30, 86_400).default(900),
+
+  RATE_CARD_PER_MINUTE: int(1, 1_000_000).default(20),
+  RATE_PARTNER_PER_SECOND: int(1, 1_000_000).default(100),
+  RATE_TERMINAL_PER_MINUTE: int(1, 1_000_000).default(120),
+  RATE_PHONE_PER_MINUTE: int(1, 1_000_000).default(10),
+  RATE_AUTH_FAILURES_PER_15_MINUTES: int(1, 1_000_000).default(10),
+
+  AUDIT_BATCH_MAX: int(1, 10_000).default(200),
+  IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
+
+  ADMIN_PASSWORD: z.string().min(8).default('saldo-admin-demo'),
+  AUDITOR_PASSWORD: z.string().min(8).default('saldo-auditor-demo'),
+});
+
+export type Env = z.infer<typeof envSchema>;

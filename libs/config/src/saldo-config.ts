@@ -1,0 +1,75 @@
+import { envSchema, DEV_LMK, DEV_TOKEN_SECRET } from './config.schema.js';
+
+export class ConfigError extends Error {}
+
+/** The one typed configuration object, built once at start-up from the environment. */
+export class SaldoConfig {
+  readonly production: boolean;
+  readonly http: { host: string; port: number; publicBaseUrl: string };
+  readonly logLevel: string;
+  readonly database:
+    | { driver: 'postgres'; url: string; poolSize: number }
+    | { driver: 'pglite'; dataDir: string };
+  readonly redis: { url: string; prefix: string } | undefined;
+  /** True when the job processors run inside the API process (no Redis, or an embedded database). */
+  readonly workerInProcess: boolean;
+  readonly hsm: { lmkHex: string; usesDevelopmentLmk: boolean; url: string | undefined };
+  readonly tokens: { secret: string; ttlSeconds: number; usesDevelopmentSecret: boolean };
+  readonly rateLimits: {
+    cardPerMinute: number;
+    partnerPerSecond: number;
+    terminalPerMinute: number;
+    phonePerMinute: number;
+    authFailuresPer15Minutes: number;
+  };
+  readonly audit: { batchMax: number };
+  readonly idempotencyTtlHours: number;
+  readonly demoPasswords: { admin: string; auditor: string };
+
+  constructor(env: Record<string, string | undefined>) {
+    const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+    const parsed = envSchema.safeParse(cleaned);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+      throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    }
+    const e = parsed.data;
+    this.production = e.NODE_ENV === 'production';
+    this.http = {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    };
+    this.logLevel = e.LOG_LEVEL;
+    this.database = e.DATABASE_URL
+      ? { driver: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { driver: 'pglite', dataDir: e.DATA_DIR };
+    this.redis = e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : undefined;
+    // An embedded (PGlite) data directory must have exactly one process, so its jobs run in it.
+    this.workerInProcess = e.WORKER_IN_PROCESS ?? (!this.redis || this.database.driver === 'pglite');
+    if (!this.workerInProcess && !this.redis) throw new ConfigError('WORKER_IN_PROCESS: false needs REDIS_URL');
+    if (!this.workerInProcess && this.database.driver === 'pglite') {
+      throw new ConfigError('WORKER_IN_PROCESS: false needs DATABASE_URL (an embedded database has one process)');
+    }
+    const usesDevelopmentLmk = e.HSM_LMK.toUpperCase() === DEV_LMK;
+    if (this.production && usesDevelopmentLmk) {
+      throw new ConfigError('HSM_LMK: the built-in development master key is refused in production');
+    }
+    this.hsm = { lmkHex: e.HSM_LMK.toUpperCase(), usesDevelopmentLmk, url: e.HSM_URL };
+    const usesDevelopmentSecret = e.TOKEN_SECRET === DEV_TOKEN_SECRET;
+    if (this.production && usesDevelopmentSecret) {
+      throw new ConfigError('TOKEN_SECRET: the built-in development secret is refused in production');
+    }
+    this.tokens = { secret: e.TOKEN_SECRET, ttlSeconds: e.TOKEN_TTL_SECONDS, usesDevelopmentSecret };
+    this.rateLimits = {
+      cardPerMinute: e.RATE_CARD_PER_MINUTE,
+      partnerPerSecond: e.RATE_PARTNER_PER_SECOND,
+      terminalPerMinute: e.RATE_TERMINAL_PER_MINUTE,
+      phonePerMinute: e.RATE_PHONE_PER_MINUTE,
+      authFailuresPer15Minutes: e.RATE_AUTH_FAILURES_PER_15_MINUTES,
+    };
+    this.audit = { batchMax: e.AUDIT_BATCH_MAX };
+    this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;
+    this.demoPasswords = { admin: e.ADMIN_PASSWORD, auditor: e.AUDITOR_PASSWORD };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './pan.js';
+export * from './money.js';
