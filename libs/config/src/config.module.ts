@@ -3,32 +3,23 @@ import { ConfigModule } from '@nestjs/config';
 import { SaldoConfig } from './saldo-config.js';
 
 /**
- * Validates the environment once (through @nestjs/config's validate hook) and provides the typed
- * SaldoConfig. This is the only place that reads process.env; tests pass their own variables.
+ * Provides the one typed SaldoConfig (also under ConfigService key `saldo`). The config is built
+ * before Nest starts, because it decides which drivers the application modules are assembled from.
  */
 @Global()
 @Module({})
 export class SaldoConfigModule {
-  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
-    let config: SaldoConfig | undefined;
+  static forRoot(config: SaldoConfig): DynamicModule {
     return {
       module: SaldoConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validate: (env) => {
-            config = new SaldoConfig({ ...(env as Record<string, string | undefined>), ...overrides });
-            return env;
-          },
-        }),
-      ],
-      providers: [{ provide: SaldoConfig, useFactory: () => config ?? new SaldoConfig({ ...process.env, ...overrides }) }],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ saldo: config })] })],
+      providers: [{ provide: SaldoConfig, useValue: config }],
       exports: [SaldoConfig],
     };
   }
 }
 
-/** For command-line tools (migrations, seed, bench) that run outside Nest. */
+/** The only reader of process.env: validates it once into a SaldoConfig (throws ConfigError). */
 export function configFromEnvironment(overrides: Record<string, string | undefined> = {}): SaldoConfig {
   return new SaldoConfig({ ...process.env, ...overrides });
 }

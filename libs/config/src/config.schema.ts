@@ -23,6 +23,8 @@ export const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Write logs to this file instead of standard output. */
+  LOG_FILE: z.string().optional(),
 
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(16),
@@ -43,6 +45,9 @@ export const envSchema = z.object({
   RATE_TERMINAL_PER_MINUTE: int(1, 1_000_000).default(120),
   RATE_PHONE_PER_MINUTE: int(1, 1_000_000).default(10),
   RATE_AUTH_FAILURES_PER_15_MINUTES: int(1, 1_000_000).default(10),
+
+  /** Set by `npm start`: apply migrations, seed the demo data into an empty database, print the demo credentials. */
+  DEMO_MODE: bool.default(false),
 
   AUDIT_BATCH_MAX: int(1, 10_000).default(200),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),

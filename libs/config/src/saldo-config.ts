@@ -6,7 +6,7 @@ export class ConfigError extends Error {}
 export class SaldoConfig {
   readonly production: boolean;
   readonly http: { host: string; port: number; publicBaseUrl: string };
-  readonly logLevel: string;
+  readonly logging: { level: string; file: string | undefined };
   readonly database:
     | { driver: 'postgres'; url: string; poolSize: number }
     | { driver: 'pglite'; dataDir: string };
@@ -25,6 +25,7 @@ export class SaldoConfig {
   readonly audit: { batchMax: number };
   readonly idempotencyTtlHours: number;
   readonly demoPasswords: { admin: string; auditor: string };
+  readonly demoMode: boolean;
 
   constructor(env: Record<string, string | undefined>) {
     const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -40,7 +41,7 @@ export class SaldoConfig {
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     };
-    this.logLevel = e.LOG_LEVEL;
+    this.logging = { level: e.LOG_LEVEL, file: e.LOG_FILE };
     this.database = e.DATABASE_URL
       ? { driver: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { driver: 'pglite', dataDir: e.DATA_DIR };
@@ -71,5 +72,6 @@ export class SaldoConfig {
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };
     this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;
     this.demoPasswords = { admin: e.ADMIN_PASSWORD, auditor: e.AUDITOR_PASSWORD };
+    this.demoMode = e.DEMO_MODE;
   }
 }

@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import type { SaldoConfig } from '#config';
+import { deployMigrations, PrismaClient } from '#db';
+import { CryptoPort, KeyAdmin, KeyStore } from '#hsm';
+import { DEMO_PARTNERS, seedDemoIfEmpty } from '#seed';
+
+/** `npm start`: migrate, and seed the demo data into an empty database. */
+export async function prepareDemo(app: INestApplication, config: SaldoConfig): Promise<void> {
+  const log = app.get(Logger);
+  if (config.database.driver === 'postgres') await deployMigrations(config.database.url);
+  const report = await seedDemoIfEmpty({
+    prisma: app.get(PrismaClient),
+    crypto: app.get(CryptoPort),
+    keyAdmin: app.get(KeyAdmin),
+    keyStore: app.get(KeyStore),
+    lmkHex: config.hsm.lmkHex,
+    operatorPasswords: config.demoPasswords,
+  });
+  if (report) {
+    const kcvs = report.keys.map((k) => `${k.ref} KCV ${k.kcv}`).join(', ');
+    log.log(`demo data seeded: ${report.cards} cards, ${report.transactions} transactions; keys ${kcvs}`);
+  }
+}
+
+/** The start-up banner: where to go and which demo credentials to use (never a card number). */
+export function announce(app: INestApplication, config: SaldoConfig): void {
+  const log = app.get(Logger);
+  const base = config.http.publicBaseUrl;
+  const storage = config.database.driver === 'pglite' ? `embedded PGlite in ${config.database.dataDir}` : 'PostgreSQL';
+  const queues = config.redis ? 'Redis (BullMQ)' : 'in-process queue, in-memory limits';
+  log.log(`Saldo API listening on ${base} (storage: ${storage}; jobs: ${queues})`);
+  log.log(`OpenAPI: ${base}/docs  health: ${base}/health/ready`);
+  if (config.demoMode) {
+    const partners = DEMO_PARTNERS.map((p) => `${p.clientId} / ${p.secret}`).join(', ');
+    log.log(`demo partner clients: ${partners}`);
+    log.log(`demo operators: admin / ${config.demoPasswords.admin}, auditor / ${config.demoPasswords.auditor}`);
+    log.log('demo cards: see README "Demo data"; try: curl -u wallet-app:wallet-app-secret -d grant_type=client_credentials ' + `${base}/oauth/token`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './issuer-core.port.js';
+export * from './ledger/ledger.driver.js';
+export * from './bank-core.module.js';

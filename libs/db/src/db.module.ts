@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { SaldoConfig } from '#config';
+import { PrismaClient } from './generated/prisma/client.js';
+import { createPrismaClient, type PrismaHandle } from './prisma.factory.js';
+import { PRISMA_HANDLE, PrismaLifecycle } from './prisma.service.js';
+
+/**
+ * Provides PrismaClient (inject it by its class) for the configured database, migrated at start-up.
+ * Global, so feature modules need not import it; needs the global SaldoConfigModule.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PRISMA_HANDLE,
+      inject: [SaldoConfig],
+      useFactory: (config: SaldoConfig): Promise<PrismaHandle> => createPrismaClient(config.database),
+    },
+    { provide: PrismaClient, inject: [PRISMA_HANDLE], useFactory: (handle: PrismaHandle) => handle.prisma },
+    PrismaLifecycle,
+  ],
+  exports: [PrismaClient],
+})
+export class DbModule {}

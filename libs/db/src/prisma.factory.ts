@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SaldoConfig } from '#config';
+import { PrismaClient } from './generated/prisma/client.js';
+import { deployMigrations, type MigrationOptions } from './migrations.js';
+import { applyPgliteMigrations } from './pglite-migrations.js';
+
+export interface PrismaHandle {
+  prisma: PrismaClient;
+  /** Disconnects Prisma, then closes the pool or the PGlite database. */
+  close(): Promise<void>;
+}
+
+const IN_MEMORY = 'memory://';
+
+/**
+ * Opens the configured database, applies pending migrations (so `npm start` needs no separate
+ * deploy step; concurrent starters serialise on Prisma's advisory lock) and returns a client.
+ */
+export async function createPrismaClient(
+  db: SaldoConfig['database'],
+  options: MigrationOptions = {},
+): Promise<PrismaHandle> {
+  if (db.driver === 'postgres') {
+    await deployMigrations(db.url, options);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: db.poolSize }) });
+    return { prisma, close: () => prisma.$disconnect() };
+  }
+  // PGlite creates only the last folder of its data path (a missing parent gives an opaque error).
+  if (!db.dataDir.includes('://')) await mkdir(path.dirname(path.resolve(db.dataDir)), { recursive: true });
+  const pglite = await PGlite.create(db.dataDir);
+  try {
+    await applyPgliteMigrations(pglite, options);
+  } catch (err) {
+    await pglite.close();
+    throw err;
+  }
+  return pgliteHandle(pglite);
+}
+
+/**
+ * A client over a fresh, migrated, in-memory PGlite database, for tests. The first call in a
+ * process migrates a template and keeps its image; later calls load that image (~0.3 s instead
+ * of ~1.5 s for a PGlite initdb) and then run the applier, which finds nothing to do.
+ */
+export async function createInMemoryPrismaClient(options: MigrationOptions = {}): Promise<PrismaHandle> {
+  const pglite = await PGlite.create({ loadDataDir: await migratedImage(options) });
+  try {
+    await applyPgliteMigrations(pglite, options);
+  } catch (err) {
+    await pglite.close();
+    throw err;
+  }
+  return pgliteHandle(pglite);
+}
+
+const images = new Map<string, Promise<Blob>>();
+
+function migratedImage(options: MigrationOptions): Promise<Blob> {
+  const key = options.migrationsDir ?? '';
+  let image = images.get(key);
+  if (!image) {
+    image = (async () => {
+      const template = await PGlite.create(IN_MEMORY);
+      try {
+        await applyPgliteMigrations(template, options);
+        return await template.dumpDataDir('none');
+      } finally {
+        await template.close();
+      }
+    })();
+    image.catch(() => images.delete(key));
+    images.set(key, image);
+  }
+  return image;
+}
+
+function pgliteHandle(pglite: PGlite): PrismaHandle {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+export * from './crypto.port.js';
+export { HsmModule, createCryptoPort } from './hsm.module.js';
+export { SoftwareHsm, type SoftwareHsmOptions } from './software/software-hsm.driver.js';
+export { KeyStore, MemoryKeyStore, type StoredKey, type NewStoredKey } from './software/key-store.js';
+export { PrismaKeyStore } from './software/prisma-key-store.js';
+export { KeyAdmin, type KeySpec, type KeyInstalled } from './software/key-admin.js';
+export { encryptPinBlockForSeed, type PinPadKey } from './software/pin-pad.js';
+export {
+  KEY_TYPES,
+  KEY_ALGORITHMS,
+  DEFAULT_USAGE,
+  type KeyType,
+  type KeyAlgorithm,
+  type KeyUsage,
+  type KeyStatus,
+} from './software/key-types.js';
+export { keyCheckValue } from './software/kcv.js';

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IssuerUnavailableError } from '#bank-core';
+import { QueryContext } from './context.js';
+import type { BalanceQuery, QueryResult } from './query.js';
+import type { PipelineStep } from './step.js';
+import { ValidateStep } from './steps/validate.step.js';
+import { IdentifyRequesterStep } from './steps/identify-requester.step.js';
+import { RateLimitStep } from './steps/rate-limit.step.js';
+import { RouteIssuerStep } from './steps/route-issuer.step.js';
+import { ResolveCardStep } from './steps/resolve-card.step.js';
+import { CardChecksStep } from './steps/card-checks.step.js';
+import { VerifyCredentialStep } from './steps/verify-credential.step.js';
+import { ReadBalancesStep } from './steps/read-balances.step.js';
+import { ReadTransactionsStep } from './steps/read-transactions.step.js';
+import { AuditStep } from './steps/audit.step.js';
+
+/**
+ * The one balance-query pipeline every channel drives. Steps run in order until one ends the
+ * query; the audit step then always runs, and the result is returned only after its row is
+ * committed. Nothing a step throws reaches the channel: it becomes an outcome.
+ */
+@Injectable()
+export class BalancePipeline {
+  private readonly logger = new Logger('Pipeline');
+  readonly steps: readonly PipelineStep[];
+
+  constructor(
+    @Inject(ValidateStep) validate: ValidateStep,
+    @Inject(IdentifyRequesterStep) identify: IdentifyRequesterStep,
+    @Inject(RateLimitStep) rateLimit: RateLimitStep,
+    @Inject(RouteIssuerStep) routeIssuer: RouteIssuerStep,
+    @Inject(ResolveCardStep) resolveCard: ResolveCardStep,
+    @Inject(CardChecksStep) cardChecks: CardChecksStep,
+    @Inject(VerifyCredentialStep) verifyCredential: VerifyCredentialStep,
+    @Inject(ReadBalancesStep) readBalances: ReadBalancesStep,
+    @Inject(ReadTransactionsStep) readTransactions: ReadTransactionsStep,
+    @Inject(AuditStep) private readonly audit: AuditStep,
+  ) {
+    this.steps = [
+      validate,
+      identify,
+      rateLimit,
+      routeIssuer,
+      resolveCard,
+      cardChecks,
+      verifyCredential,
+      readBalances,
+      readTransactions,
+    ];
+  }
+
+  async run(query: BalanceQuery): Promise<QueryResult> {
+    const ctx = new QueryContext(query);
+    for (const step of this.steps) {
+      try {
+        await step.run(ctx);
+      } catch (err) {
+        this.fail(ctx, step.name, err);
+      }
+      if (ctx.outcome) break;
+    }
+    ctx.outcome ??= 'APPROVED';
+
+    try {
+      await this.audit.run(ctx);
+    } catch (err) {
+      // No committed audit row, no answer: the query is refused as a system error.
+      this.logger.error(`audit write failed for ${query.correlationId}: ${describe(err)}`);
+      return { correlationId: query.correlationId, outcome: 'SYSTEM_ERROR', asOf: ctx.receivedAt };
+    }
+    return toResult(ctx);
+  }
+
+  private fail(ctx: QueryContext, step: string, err: unknown): void {
+    if (err instanceof IssuerUnavailableError) {
+      this.logger.warn(`issuer core unavailable in ${step} for ${ctx.query.correlationId}: ${describe(err.cause)}`);
+      ctx.end('ISSUER_UNAVAILABLE');
+      return;
+    }
+    this.logger.error(`step ${step} failed for ${ctx.query.correlationId}: ${describe(err)}`);
+    ctx.end('SYSTEM_ERROR');
+  }
+}
+
+function toResult(ctx: QueryContext): QueryResult {
+  const approved = ctx.outcome === 'APPROVED';
+  return {
+    correlationId: ctx.query.correlationId,
+    outcome: ctx.outcome ?? 'SYSTEM_ERROR',
+    asOf: ctx.receivedAt,
+    card:
+      ctx.pan && ctx.issuer && ctx.card
+        ? {
+            last4: ctx.pan.last4,
+            masked: ctx.pan.masked,
+            issuerCode: ctx.issuer.code,
+            issuerName: ctx.issuer.name,
+            locale: ctx.issuer.locale,
+          }
+        : undefined,
+    balances: approved ? ctx.balances : undefined,
+    transactions: approved ? ctx.transactions : undefined,
+    retryAfterMs: ctx.retryAfterMs,
+    problems: ctx.problems,
+    reason: ctx.reason,
+  };
+}
+
+/** An error's name and message only: messages in Saldo never carry card data, stacks may carry inputs. */
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return 'unknown error';
+}

@@ -1,0 +1,7 @@
+import type { Pan } from '#domain';
+import type { IssuerRoute } from '../context.js';
+
+/** BIN routing: which issuer a PAN belongs to. */
+export abstract class IssuerDirectory {
+  abstract route(pan: Pan): Promise<IssuerRoute | undefined>;
+}

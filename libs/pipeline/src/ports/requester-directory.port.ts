@@ -1,0 +1,11 @@
+import type { ResolvedRequester } from '../context.js';
+import type { RequesterClaim } from '../query.js';
+
+export type RequesterLookup =
+  | { readonly found: true; readonly requester: ResolvedRequester; readonly scopes: ReadonlySet<string> }
+  | { readonly found: false };
+
+/** Who may ask: partner clients, terminals, phones — whatever the claim names, if it is active. */
+export abstract class RequesterDirectory {
+  abstract resolve(claim: RequesterClaim): Promise<RequesterLookup>;
+}

@@ -1,0 +1,69 @@
+import type { AccountBalance, AccountType, CoreTransaction, TransactionPosition, TransactionType } from '#bank-core';
+import type { EncryptedPinBlock } from '#hsm';
+import type { OutcomeCode } from './outcome.js';
+
+export type Channel = 'rest' | 'pos' | 'sms' | 'voice' | 'web';
+
+/** Who asks, as the channel authenticated it at the transport (token, terminal id, caller id...). */
+export type RequesterClaim =
+  | { readonly kind: 'partner'; readonly clientId: string; readonly scopes: readonly string[] }
+  | { readonly kind: 'terminal'; readonly tid: string }
+  | { readonly kind: 'phone'; readonly e164: string };
+
+/** The card as the channel received it, not yet validated. */
+export interface CardInput {
+  readonly pan: string;
+  /** YYMM, when the channel has one. */
+  readonly expiry?: string;
+}
+
+/** What proves the right to see the card beyond the requester itself. */
+export type Credential =
+  | { readonly kind: 'requester' }
+  | { readonly kind: 'pin-block'; readonly pinBlock: EncryptedPinBlock };
+
+export type Question =
+  | { readonly kind: 'balance'; readonly accountType?: AccountType }
+  | {
+      readonly kind: 'transactions';
+      readonly from: Date;
+      readonly to: Date;
+      readonly types?: readonly TransactionType[];
+      readonly limit: number;
+      readonly after?: TransactionPosition;
+    };
+
+export interface BalanceQuery {
+  readonly channel: Channel;
+  readonly correlationId: string;
+  readonly requester: RequesterClaim;
+  readonly card: CardInput;
+  readonly credential: Credential;
+  readonly question: Question;
+  /** Input problems the channel already found (unknown fields, bad types); they end the query. */
+  readonly problems?: readonly string[];
+}
+
+export interface AnsweredCard {
+  readonly last4: string;
+  /** First 6 and last 4 only. */
+  readonly masked: string;
+  readonly issuerCode: string;
+  readonly issuerName: string;
+  readonly locale: string;
+}
+
+export interface QueryResult {
+  readonly correlationId: string;
+  readonly outcome: OutcomeCode;
+  readonly asOf: Date;
+  readonly card?: AnsweredCard;
+  readonly balances?: readonly AccountBalance[];
+  readonly transactions?: { readonly items: readonly CoreTransaction[]; readonly next?: TransactionPosition };
+  /** RATE_LIMITED: when to try again. */
+  readonly retryAfterMs?: number;
+  /** FORMAT_ERROR: what was wrong, never echoing card data. */
+  readonly problems?: readonly string[];
+  /** CARD_BLOCKED / EXPIRED_CARD etc.: the finer reason, for channels that can say it. */
+  readonly reason?: string;
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CryptoPort } from '#hsm';
+import { RateLimitService, type RateDimension } from '#platform';
+import type { QueryContext } from '../context.js';
+import type { RequesterClaim } from '../query.js';
+import type { PipelineStep } from '../step.js';
+
+/** Counts the query against its requester and its card (keyed by the PAN's keyed hash, never the PAN). */
+@Injectable()
+export class RateLimitStep implements PipelineStep {
+  readonly name = 'rate-limit';
+
+  constructor(
+    @Inject(RateLimitService) private readonly limits: RateLimitService,
+    @Inject(CryptoPort) private readonly crypto: CryptoPort,
+  ) {}
+
+  async run(ctx: QueryContext): Promise<void> {
+    const pan = ctx.pan;
+    if (!pan) throw new Error('rate-limit step needs a validated PAN');
+    ctx.panHash ??= await this.crypto.hashPan(pan);
+    const [dimension, key] = requesterKey(ctx.query.requester);
+    const [byRequester, byCard] = await Promise.all([
+      this.limits.consume(dimension, key),
+      this.limits.consume('card', ctx.panHash),
+    ]);
+    const refused = [byRequester, byCard].filter((d) => !d.allowed);
+    if (refused.length) {
+      const retryAfterMs = Math.max(...refused.map((d) => (d.allowed ? 0 : d.retryAfterMs)));
+      ctx.end('RATE_LIMITED', { retryAfterMs, reason: byCard.allowed ? dimension : 'card' });
+    }
+  }
+}
+
+function requesterKey(claim: RequesterClaim): [RateDimension, string] {
+  switch (claim.kind) {
+    case 'partner':
+      return ['partner', claim.clientId];
+    case 'terminal':
+      return ['terminal', claim.tid];
+    case 'phone':
+      return ['phone', claim.e164];
+  }
+}

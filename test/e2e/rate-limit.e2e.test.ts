@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { postJson, startTestApp, tokenFor, type TestApp } from '../support/test-app.js';
+
+const storage = inject('storage');
+
+describe(`rate limits (${storage})`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('limits', storage, {
+      RATE_CARD_PER_MINUTE: '3',
+      RATE_PARTNER_PER_SECOND: '1000',
+      RATE_AUTH_FAILURES_PER_15_MINUTES: '3',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses the 4th query on one card within a minute with 429 and Retry-After, and audits it', async () => {
+    const token = await tokenFor(t.baseUrl, 'wallet-app', 'wallet-app-secret');
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof postJson>> | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await postJson(t.baseUrl, '/v1/balance-inquiries', token, { pan: '6217000000000022' });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(last!.body.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(last!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Another card of the same partner is not affected.
+    expect((await postJson(t.baseUrl, '/v1/balance-inquiries', token, { pan: '6217000000000014' })).status).toBe(200);
+    const audited = await t.prisma.auditEvent.count({ where: { correlationId: last!.body.inquiryId, outcome: 'RATE_LIMITED' } });
+    expect(audited).toBe(1);
+  });
+
+  it('stops accepting a client’s credentials after repeated failures, even the right ones', async () => {
+    const attempt = (secret: string) =>
+      postJson(t.baseUrl, '/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'harbor-app', client_secret: secret });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await attempt('guess-' + i)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const locked = await attempt('harbor-app-secret');
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Other clients are unaffected.
+    expect((await tokenFor(t.baseUrl, 'wallet-app', 'wallet-app-secret')).length).toBeGreaterThan(20);
+  });
+});
