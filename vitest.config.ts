@@ -14,13 +14,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
-        plugins,
-        resolve,
+        extends: true,
         test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hsm/**/*.test.ts'] },
       },
       {
-        plugins,
-        resolve,
+        extends: true,
         test: {
           name: 'postgres',
           include: ['test/db/**/*.test.ts', 'test/e2e/**/*.test.ts'],
@@ -30,8 +28,7 @@ export default defineConfig({
         },
       },
       {
-        plugins,
-        resolve,
+        extends: true,
         test: {
           name: 'embedded',
           include: ['test/e2e/**/*.test.ts'],

@@ -18,6 +18,10 @@ export async function createApiApp(config: SaldoConfig): Promise<NestFastifyAppl
       return id;
     },
   });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header('x-correlation-id', request.id);
+    done();
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     bufferLogs: true,
   });

@@ -99,7 +99,7 @@ export class SoftwareHsm extends CryptoPort {
       throw new CryptoError('BAD_INPUT', 'pvki is one digit');
     }
     checkDecimalizationTable(this.#ibm.decimalizationTable);
-    ibm3624ValidationData('0', 0, 1, this.#ibm.pad);
+    if (!/^[0-9A-F]$/i.test(this.#ibm.pad)) throw new CryptoError('BAD_INPUT', 'the IBM 3624 pad is one hex digit');
   }
 
   /**

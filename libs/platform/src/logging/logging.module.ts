@@ -47,11 +47,8 @@ export class LoggingModule {
             {
               level: config.logging.level,
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-              genReqId: (req, res) => {
-                const id = correlationIdOf(req);
-                res.setHeader(CORRELATION_HEADER, id);
-                return id;
-              },
+              // Fastify's genReqId (see apps/api bootstrap) already put the correlation id on req.id.
+              genReqId: (req) => (typeof req.id === 'string' ? req.id : correlationIdOf(req)),
               customProps: () => ({ service: 'saldo' }),
               serializers: {
                 req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
