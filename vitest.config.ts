@@ -4,10 +4,13 @@ import { defineConfig } from 'vitest/config';
 // esbuild drops decorator metadata, which Nest's dependency injection needs: SWC keeps it.
 const plugins = [swc.vite({ module: { type: 'es6' } })];
 const resolve = { conditions: ['source'] };
+// Node-side (SSR) resolution has its own conditions: without this, `#lib` imports load dist/.
+const ssr = { resolve: { conditions: ['source'], externalConditions: ['source'] } };
 
 export default defineConfig({
   plugins,
   resolve,
+  ssr,
   test: {
     reporters: ['default'],
     testTimeout: 30_000,
@@ -15,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hsm/**/*.test.ts'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hsm/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -23,8 +26,8 @@ export default defineConfig({
           name: 'postgres',
           include: ['test/db/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           provide: { storage: 'postgres' },
-          fileParallelism: true,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -34,6 +37,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           provide: { storage: 'embedded' },
           maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

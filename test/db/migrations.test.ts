@@ -13,6 +13,7 @@ import {
   deployMigrations,
   findMigrationsDir,
   migrationChecksum,
+  pgTarget,
   readLocalMigrations,
   type SqlSession,
 } from '#db';
@@ -80,11 +81,13 @@ it('finds prisma/migrations from the source tree and from the compiled tree', ()
 describe('PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let client: pg.Client;
+  let session: SqlSession;
 
   beforeAll(async () => {
     database = await createTestDatabase('migrations');
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
+    session = pgTarget(client);
   });
   afterAll(async () => {
     await client?.end();
@@ -93,11 +96,11 @@ describe('PostgreSQL', () => {
 
   it('applies every migration once, with Prisma bookkeeping', async () => {
     expect(await deployMigrations(database.url)).toEqual(LOCAL_NAMES);
-    expect(await tables(client)).toEqual(TABLES);
-    const rows = await bookkeeping(client);
+    expect(await tables(session)).toEqual(TABLES);
+    const rows = await bookkeeping(session);
     expect(rows.map((r) => r.migration_name)).toEqual(LOCAL_NAMES);
     for (const [i, row] of rows.entries()) {
-      expect(row.checksum).toBe(LOCAL[i]!.checksum);
+      expect(row.checksum).toBe(LOCAL[i].checksum);
       expect(row.finished_at).toBeInstanceOf(Date);
       expect(row.applied_steps_count).toBe(1);
     }
@@ -105,11 +108,11 @@ describe('PostgreSQL', () => {
 
   it('applies nothing the second time', async () => {
     expect(await deployMigrations(database.url)).toEqual([]);
-    expect((await bookkeeping(client)).length).toBe(LOCAL_NAMES.length);
+    expect((await bookkeeping(session)).length).toBe(LOCAL_NAMES.length);
   });
 
   it('makes audit_events append-only', async () => {
-    await expectAuditAppendOnly(client);
+    await expectAuditAppendOnly(session);
   });
 
   it('serialises concurrent starters on the advisory lock', async () => {
@@ -199,10 +202,12 @@ describe('PGlite', () => {
     const dataDir = path.join(dir, 'nested', 'data');
     try {
       const first = await createPrismaClient({ driver: 'pglite', dataDir });
+      expect(first.appliedMigrations).toEqual(LOCAL_NAMES);
       await first.prisma.operator.create({ data: { username: 'persisted', passwordHash: 'x', role: 'AUDITOR' } });
       await first.close();
       const second = await createPrismaClient({ driver: 'pglite', dataDir });
       try {
+        expect(second.appliedMigrations).toEqual([]);
         expect(await second.prisma.operator.findMany({ select: { username: true } })).toEqual([{ username: 'persisted' }]);
       } finally {
         await second.close();
@@ -241,7 +246,7 @@ describe('refusals', () => {
   });
 
   it('refuses to start when an applied migration was edited, before applying anything new', async () => {
-    const init = LOCAL_NAMES[0]!;
+    const init = LOCAL_NAMES[0];
     writeFileSync(migrationFile(init), `${readFileSync(migrationFile(init), 'utf8')}\n-- edited\n`);
     addMigration('29990101000000_next', 'CREATE TABLE "next_table" ("id" INTEGER);');
     await expect(applyPgliteMigrations(db, { migrationsDir: dir })).rejects.toThrow(
@@ -253,7 +258,7 @@ describe('refusals', () => {
   it('makes a PGlite-mode start-up fail until the file is restored', async () => {
     const dataDir = `${dir}-data`;
     await (await createPrismaClient({ driver: 'pglite', dataDir }, { migrationsDir: dir })).close();
-    const init = LOCAL_NAMES[0]!;
+    const init = LOCAL_NAMES[0];
     writeFileSync(migrationFile(init), `${readFileSync(migrationFile(init), 'utf8')}\n-- edited\n`);
     await expect(createPrismaClient({ driver: 'pglite', dataDir }, { migrationsDir: dir })).rejects.toThrow(/was edited after it was applied/);
     writeFileSync(migrationFile(init), readFileSync(path.join(findMigrationsDir(), init, 'migration.sql'), 'utf8'));
@@ -261,10 +266,10 @@ describe('refusals', () => {
   });
 
   it('accepts a file whose only change is CRLF line endings', async () => {
-    const init = LOCAL_NAMES[0]!;
+    const init = LOCAL_NAMES[0];
     const original = readFileSync(migrationFile(init), 'utf8');
     writeFileSync(migrationFile(init), original.replaceAll('\n', '\r\n'));
-    expect(migrationChecksum(readFileSync(migrationFile(init), 'utf8'))).not.toBe(LOCAL[0]!.checksum);
+    expect(migrationChecksum(readFileSync(migrationFile(init), 'utf8'))).not.toBe(LOCAL[0].checksum);
     expect(await applyPgliteMigrations(db, { migrationsDir: dir })).toEqual([]);
   });
 

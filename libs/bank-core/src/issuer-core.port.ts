@@ -27,6 +27,11 @@ export interface CoreCard {
   readonly pinVerificationData: string | null;
   readonly pinTries: number;
   readonly pinLocked: boolean;
+  /**
+   * Every account's balance, when the core answers them with the card in one round trip (the
+   * built-in ledger does); the pipeline then needs no second call for a balance inquiry.
+   */
+  readonly balances?: readonly AccountBalance[];
 }
 
 export interface AccountBalance {

@@ -40,11 +40,11 @@ export const envSchema = z.object({
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_TOKEN_SECRET),
   TOKEN_TTL_SECONDS: int(30, 86_400).default(900),
 
-  RATE_CARD_PER_MINUTE: int(1, 1_000_000).default(20),
-  RATE_PARTNER_PER_SECOND: int(1, 1_000_000).default(100),
-  RATE_TERMINAL_PER_MINUTE: int(1, 1_000_000).default(120),
-  RATE_PHONE_PER_MINUTE: int(1, 1_000_000).default(10),
-  RATE_AUTH_FAILURES_PER_15_MINUTES: int(1, 1_000_000).default(10),
+  RATE_CARD_PER_MINUTE: int(1, 1_000_000_000).default(20),
+  RATE_PARTNER_PER_SECOND: int(1, 1_000_000_000).default(100),
+  RATE_TERMINAL_PER_MINUTE: int(1, 1_000_000_000).default(120),
+  RATE_PHONE_PER_MINUTE: int(1, 1_000_000_000).default(10),
+  RATE_AUTH_FAILURES_PER_15_MINUTES: int(1, 1_000_000_000).default(10),
 
   /** Set by `npm start`: apply migrations, seed the demo data into an empty database, print the demo credentials. */
   DEMO_MODE: bool.default(false),

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import { PrismaClient } from './generated/prisma/client.js';
 import { createPrismaClient, type PrismaHandle } from './prisma.factory.js';
@@ -14,7 +14,13 @@ import { PRISMA_HANDLE, PrismaLifecycle } from './prisma.service.js';
     {
       provide: PRISMA_HANDLE,
       inject: [SaldoConfig],
-      useFactory: (config: SaldoConfig): Promise<PrismaHandle> => createPrismaClient(config.database),
+      useFactory: async (config: SaldoConfig): Promise<PrismaHandle> => {
+        const handle = await createPrismaClient(config.database);
+        if (handle.appliedMigrations.length) {
+          new Logger('DbModule').log(`applied migrations: ${handle.appliedMigrations.join(', ')}`);
+        }
+        return handle;
+      },
     },
     { provide: PrismaClient, inject: [PRISMA_HANDLE], useFactory: (handle: PrismaHandle) => handle.prisma },
     PrismaLifecycle,

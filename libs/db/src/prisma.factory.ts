@@ -10,6 +10,8 @@ import { applyPgliteMigrations } from './pglite-migrations.js';
 
 export interface PrismaHandle {
   prisma: PrismaClient;
+  /** The migrations this call applied (empty when the database was up to date). */
+  appliedMigrations: string[];
   /** Disconnects Prisma, then closes the pool or the PGlite database. */
   close(): Promise<void>;
 }
@@ -25,20 +27,13 @@ export async function createPrismaClient(
   options: MigrationOptions = {},
 ): Promise<PrismaHandle> {
   if (db.driver === 'postgres') {
-    await deployMigrations(db.url, options);
+    const appliedMigrations = await deployMigrations(db.url, options);
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: db.poolSize }) });
-    return { prisma, close: () => prisma.$disconnect() };
+    return { prisma, appliedMigrations, close: () => prisma.$disconnect() };
   }
   // PGlite creates only the last folder of its data path (a missing parent gives an opaque error).
   if (!db.dataDir.includes('://')) await mkdir(path.dirname(path.resolve(db.dataDir)), { recursive: true });
-  const pglite = await PGlite.create(db.dataDir);
-  try {
-    await applyPgliteMigrations(pglite, options);
-  } catch (err) {
-    await pglite.close();
-    throw err;
-  }
-  return pgliteHandle(pglite);
+  return pgliteClient(await PGlite.create(db.dataDir), options);
 }
 
 /**
@@ -47,14 +42,7 @@ export async function createPrismaClient(
  * of ~1.5 s for a PGlite initdb) and then run the applier, which finds nothing to do.
  */
 export async function createInMemoryPrismaClient(options: MigrationOptions = {}): Promise<PrismaHandle> {
-  const pglite = await PGlite.create({ loadDataDir: await migratedImage(options) });
-  try {
-    await applyPgliteMigrations(pglite, options);
-  } catch (err) {
-    await pglite.close();
-    throw err;
-  }
-  return pgliteHandle(pglite);
+  return pgliteClient(await PGlite.create({ loadDataDir: await migratedImage(options) }), options);
 }
 
 const images = new Map<string, Promise<Blob>>();
@@ -78,10 +66,18 @@ function migratedImage(options: MigrationOptions): Promise<Blob> {
   return image;
 }
 
-function pgliteHandle(pglite: PGlite): PrismaHandle {
+async function pgliteClient(pglite: PGlite, options: MigrationOptions): Promise<PrismaHandle> {
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await applyPgliteMigrations(pglite, options);
+  } catch (err) {
+    await pglite.close();
+    throw err;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
+    appliedMigrations,
     async close() {
       await prisma.$disconnect();
       await pglite.close();

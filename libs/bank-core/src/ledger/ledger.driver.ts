@@ -5,10 +5,30 @@ import {
   IssuerUnavailableError,
   type AccountBalance,
   type AccountType,
+  type CardStatus,
   type CoreCard,
   type TransactionFilter,
   type TransactionPage,
 } from '../issuer-core.port.js';
+
+interface CardRow {
+  id: string;
+  issuer_id: string;
+  cardholder_id: string;
+  last4: string;
+  expiry: string;
+  status: CardStatus;
+  pin_method: 'VISA_PVV' | 'IBM_3624_OFFSET' | null;
+  pin_verification_data: string | null;
+  pin_tries: number;
+  pin_locked: boolean;
+  account_id: string | null;
+  account_type: AccountType | null;
+  currency: string | null;
+  available: bigint | number | string | null;
+  ledger: bigint | number | string | null;
+  pending: bigint | number | string | null;
+}
 
 /** The built-in ledger: the issuer core kept in Saldo's own database. */
 @Injectable()
@@ -17,27 +37,44 @@ export class LedgerDriver extends IssuerCorePort {
     super();
   }
 
+  /** One round trip: the card and its accounts' balances (the hot path of every inquiry). */
   async findCard(issuerId: string, panHash: string): Promise<CoreCard | undefined> {
-    const card = await this.guard(() =>
-      this.prisma.card.findUnique({
-        where: { panHash },
-        select: {
-          id: true,
-          issuerId: true,
-          cardholderId: true,
-          last4: true,
-          expiry: true,
-          status: true,
-          pinMethod: true,
-          pinVerificationData: true,
-          pinTries: true,
-          pinLockedAt: true,
-        },
-      }),
+    const rows = await this.guard(() =>
+      this.prisma.$queryRaw<CardRow[]>(Prisma.sql`
+        SELECT c.id, c.issuer_id, c.cardholder_id, c.last4, c.expiry, c.status::text AS status,
+               c.pin_method::text AS pin_method, c.pin_verification_data, c.pin_tries,
+               c.pin_locked_at IS NOT NULL AS pin_locked,
+               a.id AS account_id, a.type::text AS account_type, a.currency, a.available, a.ledger, a.pending
+          FROM cards c
+          LEFT JOIN card_accounts ca ON ca.card_id = c.id
+          LEFT JOIN accounts a ON a.id = ca.account_id
+         WHERE c.pan_hash = ${panHash} AND c.issuer_id = ${issuerId}::uuid
+         ORDER BY ca.position, a.id`),
     );
-    if (!card || card.issuerId !== issuerId) return undefined;
-    const { pinLockedAt, ...rest } = card;
-    return { ...rest, pinLocked: pinLockedAt !== null };
+    const first = rows[0];
+    if (!first) return undefined;
+    return {
+      id: first.id,
+      issuerId: first.issuer_id,
+      cardholderId: first.cardholder_id,
+      last4: first.last4,
+      expiry: first.expiry,
+      status: first.status,
+      pinMethod: first.pin_method,
+      pinVerificationData: first.pin_verification_data,
+      pinTries: first.pin_tries,
+      pinLocked: first.pin_locked,
+      balances: rows
+        .filter((r) => r.account_id !== null)
+        .map((r) => ({
+          accountId: r.account_id!,
+          type: r.account_type!,
+          currency: r.currency!,
+          available: BigInt(r.available!),
+          ledger: BigInt(r.ledger!),
+          pending: BigInt(r.pending!),
+        })),
+    };
   }
 
   async readBalances(cardId: string, accountType?: AccountType): Promise<AccountBalance[]> {

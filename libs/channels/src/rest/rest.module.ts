@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PipelineModule } from '#pipeline';
 import { AccessTokenService } from './auth/access-token.service.js';
 import { ClientCredentialsService } from './auth/client-credentials.service.js';
@@ -12,7 +11,7 @@ import { RestJobsModule } from './idempotency-purge.job.js';
 
 /** The partner REST channel: OAuth2 client credentials, balance inquiries, transaction searches. */
 @Module({
-  imports: [JwtModule.register({}), PipelineModule, RestJobsModule],
+  imports: [PipelineModule, RestJobsModule],
   controllers: [TokenController, BalanceInquiryController],
   providers: [AccessTokenService, ClientCredentialsService, PartnerAuthGuard, IdempotencyService, RestQueryService],
 })

@@ -13,9 +13,12 @@ export class ReadBalancesStep implements PipelineStep {
     const q = ctx.query.question;
     if (q.kind !== 'balance') return;
     if (!ctx.card) throw new Error('read-balances step needs a card');
-    const balances = await this.core.readBalances(ctx.card.id, q.accountType);
+    const wanted = q.accountType && q.accountType !== 'DEFAULT' ? q.accountType : undefined;
+    const balances = ctx.card.balances
+      ? ctx.card.balances.filter((b) => !wanted || b.type === wanted)
+      : await this.core.readBalances(ctx.card.id, q.accountType);
     // Asking for an account type the card does not have is a refusal, not an empty answer.
     if (!balances.length) return ctx.end('NOT_PERMITTED', { reason: 'no such account on this card' });
-    ctx.balances = balances;
+    ctx.balances = [...balances];
   }
 }

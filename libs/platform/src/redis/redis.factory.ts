@@ -11,7 +11,7 @@ export function createRedis(url: string, purpose: 'queue' | 'limiter' | 'general
     purpose === 'queue'
       ? { maxRetriesPerRequest: null }
       : purpose === 'limiter'
-        ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }
+        ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableAutoPipelining: true }
         : { maxRetriesPerRequest: 2, connectTimeout: 2_000 };
   const redis = new Redis(url, { ...options, lazyConnect: false });
   let lastReported = 0;
