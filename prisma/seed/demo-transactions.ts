@@ -42,7 +42,7 @@ function random(seed: number): () => number {
 /** About four weeks of plausible activity ending `until`: purchases, a payroll, transfers, a fee. */
 export function demoTransactions(accountId: string, currency: string, until: Date, days = 28): GeneratedTransaction[] {
   const rnd = random(parseInt(createHash('sha256').update(accountId).digest('hex').slice(0, 8), 16));
-  const merchants = MERCHANTS[currency] ?? MERCHANTS.USD!;
+  const merchants = MERCHANTS[currency] ?? MERCHANTS.USD;
   const txs: GeneratedTransaction[] = [];
   const dayMs = 86_400_000;
   const start = Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()) - days * dayMs;
@@ -54,10 +54,10 @@ export function demoTransactions(accountId: string, currency: string, until: Dat
   let n = 0;
   for (let day = 0; day < days; day++) {
     if (rnd() < 0.6) {
-      const merchant = merchants[Math.floor(rnd() * merchants.length)]!;
+      const merchant = merchants[Math.floor(rnd() * merchants.length)];
       add(n++, day, 'PURCHASE', -BigInt(Math.floor(rnd() * 8_000) + 250), merchant);
     }
-    if (day % 14 === 3) add(n++, day, 'DEPOSIT', BigInt(Math.floor(rnd() * 50_000) + 150_000), DEPOSIT[currency] ?? DEPOSIT.USD!);
+    if (day % 14 === 3) add(n++, day, 'DEPOSIT', BigInt(Math.floor(rnd() * 50_000) + 150_000), DEPOSIT[currency] ?? DEPOSIT.USD);
     if (day === 9) add(n++, day, 'TRANSFER_OUT', -BigInt(Math.floor(rnd() * 20_000) + 5_000), TRANSFER_OUT[currency] ?? '');
     if (day === 17) add(n++, day, 'TRANSFER_IN', BigInt(Math.floor(rnd() * 20_000) + 5_000), TRANSFER_IN[currency] ?? '');
     if (day === 12) add(n++, day, 'WITHDRAWAL', -BigInt(Math.floor(rnd() * 4 + 1) * 2_000), ATM[currency] ?? '');

@@ -238,7 +238,7 @@ describe(`REST channel end to end (${storage})`, () => {
         pages++;
       } while (cursor && pages < 50);
       const expected = await t.prisma.transaction.count({
-        where: { account: { cards: { some: { cardId: DEMO_CARDS[0]!.id } } } },
+        where: { account: { cards: { some: { cardId: DEMO_CARDS[0].id } } } },
       });
       expect(expected).toBeGreaterThan(14);
       expect(all).toHaveLength(expected);
@@ -310,7 +310,7 @@ describe(`REST channel end to end (${storage})`, () => {
         '4761739001010011',
         'harbor-app-secret',
         'wallet-app-secret',
-        wallet.split('.')[2]!,
+        wallet.split('.')[2],
       ];
       for (const s of secrets) {
         expect(logs.includes(s), `log holds ${s.slice(0, 6)}…`).toBe(false);

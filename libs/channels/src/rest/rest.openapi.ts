@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { balanceInquiryBody, transactionSearchBody } from './rest.schemas.js';
 
 type Schema = Record<string, unknown>;
-const json = (schema: z.ZodType): Schema => z.toJSONSchema(schema, { io: 'input' }) as Schema;
+const json = (schema: z.ZodType): Schema => z.toJSONSchema(schema, { io: 'input' });
 
 const account = {
   type: 'object',
