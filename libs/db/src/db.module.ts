@@ -3,9 +3,10 @@ import { SaldoConfig } from '#config';
 import { PrismaClient } from './generated/prisma/client.js';
 import { createPrismaClient, type PrismaHandle } from './prisma.factory.js';
 import { PRISMA_HANDLE, PrismaLifecycle } from './prisma.service.js';
+import { SqlClient } from './sql-client.js';
 
 /**
- * Provides PrismaClient (inject it by its class) for the configured database, migrated at start-up.
+ * Provides PrismaClient and SqlClient (inject them by class) for the configured database, migrated at start-up.
  * Global, so feature modules need not import it; needs the global SaldoConfigModule.
  */
 @Global()
@@ -23,8 +24,9 @@ import { PRISMA_HANDLE, PrismaLifecycle } from './prisma.service.js';
       },
     },
     { provide: PrismaClient, inject: [PRISMA_HANDLE], useFactory: (handle: PrismaHandle) => handle.prisma },
+    { provide: SqlClient, inject: [PRISMA_HANDLE], useFactory: (handle: PrismaHandle) => handle.sql },
     PrismaLifecycle,
   ],
-  exports: [PrismaClient],
+  exports: [PrismaClient, SqlClient],
 })
 export class DbModule {}

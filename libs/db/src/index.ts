@@ -18,3 +18,4 @@ export {
 } from './migrations.js';
 export { applyPgliteMigrations, type PgliteMigrationTarget } from './pglite-migrations.js';
 export { isUniqueViolation, uniqueViolation, type UniqueViolation } from './unique-violation.js';
+export { SqlClient, PgSqlClient, PgliteSqlClient, type SqlStatement } from './sql-client.js';

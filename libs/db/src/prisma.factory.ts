@@ -2,14 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SaldoConfig } from '#config';
 import { PrismaClient } from './generated/prisma/client.js';
 import { deployMigrations, type MigrationOptions } from './migrations.js';
 import { applyPgliteMigrations } from './pglite-migrations.js';
+import { PgliteSqlClient, PgSqlClient, type SqlClient } from './sql-client.js';
 
 export interface PrismaHandle {
   prisma: PrismaClient;
+  /** Plain SQL over the same connections (hot-path statements). */
+  sql: SqlClient;
   /** The migrations this call applied (empty when the database was up to date). */
   appliedMigrations: string[];
   /** Disconnects Prisma, then closes the pool or the PGlite database. */
@@ -28,8 +32,17 @@ export async function createPrismaClient(
 ): Promise<PrismaHandle> {
   if (db.driver === 'postgres') {
     const appliedMigrations = await deployMigrations(db.url, options);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: db.poolSize }) });
-    return { prisma, appliedMigrations, close: () => prisma.$disconnect() };
+    const pool = new pg.Pool({ connectionString: db.url, max: db.poolSize });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      sql: new PgSqlClient(pool),
+      appliedMigrations,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
   }
   // PGlite creates only the last folder of its data path (a missing parent gives an opaque error).
   if (!db.dataDir.includes('://')) await mkdir(path.dirname(path.resolve(db.dataDir)), { recursive: true });
@@ -77,6 +90,7 @@ async function pgliteClient(pglite: PGlite, options: MigrationOptions): Promise<
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
+    sql: new PgliteSqlClient(pglite),
     appliedMigrations,
     async close() {
       await prisma.$disconnect();

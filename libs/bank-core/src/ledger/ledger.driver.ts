@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient } from '#db';
+import { Prisma, PrismaClient, SqlClient } from '#db';
 import {
   IssuerCorePort,
   IssuerUnavailableError,
@@ -10,6 +10,17 @@ import {
   type TransactionFilter,
   type TransactionPage,
 } from '../issuer-core.port.js';
+
+const FIND_CARD = `
+  SELECT c.id, c.issuer_id, c.cardholder_id, c.last4, c.expiry, c.status::text AS status,
+         c.pin_method::text AS pin_method, c.pin_verification_data, c.pin_tries,
+         c.pin_locked_at IS NOT NULL AS pin_locked,
+         a.id AS account_id, a.type::text AS account_type, a.currency, a.available, a.ledger, a.pending
+    FROM cards c
+    LEFT JOIN card_accounts ca ON ca.card_id = c.id
+    LEFT JOIN accounts a ON a.id = ca.account_id
+   WHERE c.pan_hash = $1 AND c.issuer_id = $2::uuid
+   ORDER BY ca.position, a.id`;
 
 interface CardRow {
   id: string;
@@ -33,24 +44,16 @@ interface CardRow {
 /** The built-in ledger: the issuer core kept in Saldo's own database. */
 @Injectable()
 export class LedgerDriver extends IssuerCorePort {
-  constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {
+  constructor(
+    @Inject(PrismaClient) private readonly prisma: PrismaClient,
+    @Inject(SqlClient) private readonly sql: SqlClient,
+  ) {
     super();
   }
 
   /** One round trip: the card and its accounts' balances (the hot path of every inquiry). */
   async findCard(issuerId: string, panHash: string): Promise<CoreCard | undefined> {
-    const rows = await this.guard(() =>
-      this.prisma.$queryRaw<CardRow[]>(Prisma.sql`
-        SELECT c.id, c.issuer_id, c.cardholder_id, c.last4, c.expiry, c.status::text AS status,
-               c.pin_method::text AS pin_method, c.pin_verification_data, c.pin_tries,
-               c.pin_locked_at IS NOT NULL AS pin_locked,
-               a.id AS account_id, a.type::text AS account_type, a.currency, a.available, a.ledger, a.pending
-          FROM cards c
-          LEFT JOIN card_accounts ca ON ca.card_id = c.id
-          LEFT JOIN accounts a ON a.id = ca.account_id
-         WHERE c.pan_hash = ${panHash} AND c.issuer_id = ${issuerId}::uuid
-         ORDER BY ca.position, a.id`),
-    );
+    const rows = await this.guard(() => this.sql.query<CardRow>({ name: 'ledger-find-card', text: FIND_CARD, values: [panHash, issuerId] }));
     const first = rows[0];
     if (!first) return undefined;
     return {

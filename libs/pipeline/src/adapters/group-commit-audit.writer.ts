@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { PrismaClient } from '#db';
+import { SqlClient } from '#db';
 import { SaldoConfig } from '#config';
 import { AuditSink, type AuditRow } from '../ports/audit-sink.port.js';
 
@@ -11,8 +11,30 @@ interface Waiting {
 
 const MAX_FLUSHES_IN_FLIGHT = 2;
 
+/** One statement text for any batch size (arrays, one per column), so it is prepared once. */
+const INSERT_BATCH = `
+  INSERT INTO audit_events (at, channel, requester, card_masked, card_last4, issuer_code, outcome,
+                            latency_micros, correlation_id, detail)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::int[], $9::text[], $10::jsonb[])`;
+
+function columns(rows: AuditRow[]): unknown[][] {
+  return [
+    rows.map((r) => r.at),
+    rows.map((r) => r.channel),
+    rows.map((r) => r.requester),
+    rows.map((r) => r.cardMasked),
+    rows.map((r) => r.cardLast4),
+    rows.map((r) => r.issuerCode),
+    rows.map((r) => r.outcome),
+    rows.map((r) => r.latencyMicros),
+    rows.map((r) => r.correlationId),
+    rows.map((r) => (r.detail ? JSON.stringify(r.detail) : null)),
+  ];
+}
+
 /**
- * Group commit: the rows of concurrent queries go to PostgreSQL as one multi-row INSERT, and each
+ * Group commit: the rows of concurrent queries go to PostgreSQL as one INSERT … SELECT unnest(…), and each
  * query's promise settles when its batch commits. A flush starts at once (next loop turn) when the
  * database is idle, so a lone query waits for no timer; under load rows gather while the previous
  * batches commit.
@@ -26,7 +48,7 @@ export class GroupCommitAuditWriter extends AuditSink implements OnApplicationSh
   private readonly batchMax: number;
 
   constructor(
-    @Inject(PrismaClient) private readonly prisma: PrismaClient,
+    @Inject(SqlClient) private readonly sql: SqlClient,
     @Inject(SaldoConfig) config: SaldoConfig,
   ) {
     super();
@@ -54,9 +76,7 @@ export class GroupCommitAuditWriter extends AuditSink implements OnApplicationSh
     if (!batch.length) return;
     this.inFlight++;
     try {
-      await this.prisma.auditEvent.createMany({
-        data: batch.map(({ row }) => ({ ...row, detail: row.detail ?? undefined })),
-      });
+      await this.sql.query({ name: 'audit-insert-batch', text: INSERT_BATCH, values: columns(batch.map((w) => w.row)) });
       for (const w of batch) w.resolve();
     } catch (err) {
       for (const w of batch) w.reject(err);
