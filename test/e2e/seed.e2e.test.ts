@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEV_LMK } from '#config';
+import { CryptoPort, KeyAdmin, KeyStore } from '#hsm';
+import { DEMO_CARDS, seedDemo } from '#seed';
+import { startTestApp, tokenFor, type TestApp } from '../support/test-app.js';
+
+const storage = inject('storage');
+
+describe(`demo seed (${storage})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('seed', storage);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const snapshot = async () => ({
+    issuers: await t.prisma.issuer.count(),
+    binRanges: await t.prisma.binRange.count(),
+    cardholders: await t.prisma.cardholder.count(),
+    phones: await t.prisma.phoneNumber.count(),
+    cards: await t.prisma.card.findMany({ orderBy: { id: 'asc' }, select: { id: true, panHash: true, pinVerificationData: true, status: true } }),
+    accounts: await t.prisma.account.findMany({ orderBy: { id: 'asc' }, select: { id: true, available: true, ledger: true, pending: true } }),
+    transactions: await t.prisma.transaction.count(),
+    partners: await t.prisma.partnerClient.findMany({ orderBy: { clientId: 'asc' }, select: { clientId: true, secretHash: true } }),
+    operators: await t.prisma.operator.count(),
+    keys: await t.prisma.key.findMany({ orderBy: { ref: 'asc' }, select: { ref: true, kcv: true } }),
+  });
+
+  it('creates exactly the demo dataset, and running it again changes nothing', async () => {
+    const before = await snapshot();
+    expect(before).toMatchObject({ issuers: 2, binRanges: 2, cardholders: 2, phones: 2, operators: 2 });
+    expect(before.cards).toHaveLength(DEMO_CARDS.length);
+    expect(before.accounts).toHaveLength(6);
+    expect(before.transactions).toBeGreaterThan(60);
+    expect(before.keys.map((k) => k.ref)).toEqual(['PAN_HASH', 'PHONE_PVK', 'PVK', 'TPK.SEED']);
+
+    await seedDemo({
+      prisma: t.prisma,
+      crypto: t.app.get(CryptoPort),
+      keyAdmin: t.app.get(KeyAdmin),
+      keyStore: t.app.get(KeyStore),
+      lmkHex: DEV_LMK,
+      operatorPasswords: { admin: 'saldo-admin-demo', auditor: 'saldo-auditor-demo' },
+    });
+    expect(await snapshot()).toEqual(before);
+    expect(await tokenFor(t.baseUrl, 'harbor-app', 'harbor-app-secret')).toEqual(expect.any(String));
+  });
+
+  it('stores no PAN, PIN or clear key anywhere', async () => {
+    const dump = JSON.stringify(
+      {
+        cards: await t.prisma.card.findMany(),
+        keys: await t.prisma.key.findMany(),
+        holders: await t.prisma.cardholder.findMany(),
+        accounts: await t.prisma.account.findMany(),
+      },
+      (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+    );
+    for (const c of DEMO_CARDS) expect(dump).not.toContain(c.pan);
+    expect(dump).not.toMatch(/"(1234|4321|8888|0000|135790|246802)"/);
+  });
+
+  it('answers health and OpenAPI', async () => {
+    const ready = await fetch(`${t.baseUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: true, redis: true, crypto: true } });
+    expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
+    const doc = (await (await fetch(`${t.baseUrl}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/v1/balance-inquiries', '/v1/transaction-searches']));
+  });
+});
