@@ -36,6 +36,12 @@ export const envSchema = z.object({
 
   HSM_LMK: z.string().regex(/^[0-9A-Fa-f]{64}$/, 'must be 64 hex digits (an AES-256 key)').default(DEV_LMK),
   HSM_URL: url(['tcp:']).optional(),
+  /** payShield message header length (the correlation id of each command). */
+  HSM_HEADER_LENGTH: int(1, 16).default(4),
+  HSM_POOL_SIZE: int(1, 64).default(2),
+  HSM_TIMEOUT_MS: int(50, 60_000).default(2_000),
+  /** `npm run hsm:emulator`: the payShield emulator's port (127.0.0.1). */
+  HSM_EMULATOR_PORT: int(0, 65535).default(1500),
 
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_TOKEN_SECRET),
   TOKEN_TTL_SECONDS: int(30, 86_400).default(900),

@@ -13,7 +13,16 @@ export class SaldoConfig {
   readonly redis: { url: string; prefix: string } | undefined;
   /** True when the job processors run inside the API process (no Redis, or an embedded database). */
   readonly workerInProcess: boolean;
-  readonly hsm: { lmkHex: string; usesDevelopmentLmk: boolean; url: string | undefined };
+  readonly hsm: {
+    lmkHex: string;
+    usesDevelopmentLmk: boolean;
+    /** payShield-compatible HSM over TCP; undefined → the in-process software HSM. */
+    url: string | undefined;
+    headerLength: number;
+    poolSize: number;
+    timeoutMs: number;
+    emulatorPort: number;
+  };
   readonly tokens: { secret: string; ttlSeconds: number; usesDevelopmentSecret: boolean };
   readonly rateLimits: {
     cardPerMinute: number;
@@ -56,7 +65,15 @@ export class SaldoConfig {
     if (this.production && usesDevelopmentLmk) {
       throw new ConfigError('HSM_LMK: the built-in development master key is refused in production');
     }
-    this.hsm = { lmkHex: e.HSM_LMK.toUpperCase(), usesDevelopmentLmk, url: e.HSM_URL };
+    this.hsm = {
+      lmkHex: e.HSM_LMK.toUpperCase(),
+      usesDevelopmentLmk,
+      url: e.HSM_URL,
+      headerLength: e.HSM_HEADER_LENGTH,
+      poolSize: e.HSM_POOL_SIZE,
+      timeoutMs: e.HSM_TIMEOUT_MS,
+      emulatorPort: e.HSM_EMULATOR_PORT,
+    };
     const usesDevelopmentSecret = e.TOKEN_SECRET === DEV_TOKEN_SECRET;
     if (this.production && usesDevelopmentSecret) {
       throw new ConfigError('TOKEN_SECRET: the built-in development secret is refused in production');
