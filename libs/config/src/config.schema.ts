@@ -55,6 +55,9 @@ export const envSchema = z.object({
   /** Set by `npm start`: apply migrations, seed the demo data into an empty database, print the demo credentials. */
   DEMO_MODE: bool.default(false),
 
+  /** How long the pipeline waits for the issuer core before answering ISSUER_UNAVAILABLE. */
+  ISSUER_TIMEOUT_MS: int(50, 60_000).default(2_000),
+
   AUDIT_BATCH_MAX: int(1, 10_000).default(200),
   IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
 

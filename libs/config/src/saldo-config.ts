@@ -32,6 +32,7 @@ export class SaldoConfig {
     authFailuresPer15Minutes: number;
   };
   readonly audit: { batchMax: number };
+  readonly issuerTimeoutMs: number;
   readonly idempotencyTtlHours: number;
   readonly demoPasswords: { admin: string; auditor: string };
   readonly demoMode: boolean;
@@ -87,6 +88,7 @@ export class SaldoConfig {
       authFailuresPer15Minutes: e.RATE_AUTH_FAILURES_PER_15_MINUTES,
     };
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };
+    this.issuerTimeoutMs = e.ISSUER_TIMEOUT_MS;
     this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;
     this.demoPasswords = { admin: e.ADMIN_PASSWORD, auditor: e.AUDITOR_PASSWORD };
     this.demoMode = e.DEMO_MODE;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SaldoConfig } from '#config';
 import { Prisma, PrismaClient, SqlClient } from '#db';
 import {
   IssuerCorePort,
@@ -47,6 +48,7 @@ export class LedgerDriver extends IssuerCorePort {
   constructor(
     @Inject(PrismaClient) private readonly prisma: PrismaClient,
     @Inject(SqlClient) private readonly sql: SqlClient,
+    @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {
     super();
   }
@@ -146,11 +148,22 @@ export class LedgerDriver extends IssuerCorePort {
     );
   }
 
+  /** Every call answers within ISSUER_TIMEOUT_MS: late or failed means unavailable, never a hang. */
   private async guard<T>(query: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new IssuerUnavailableError(`the ledger did not answer within ${this.config.issuerTimeoutMs} ms`)),
+        this.config.issuerTimeoutMs,
+      );
+    });
     try {
-      return await query();
+      return await Promise.race([query(), timeout]);
     } catch (err) {
+      if (err instanceof IssuerUnavailableError) throw err;
       throw new IssuerUnavailableError('the ledger did not answer', { cause: err });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
