@@ -1,7 +1,9 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { hash } from '@node-rs/argon2';
+import type { SaldoConfig } from '#config';
 import { Pan } from '#domain';
-import type { PrismaClient } from '#db';
-import { encryptPinBlockForSeed, type CryptoPort, type KeyAdmin, type KeyStore, type KeyType } from '#hsm';
+import { PrismaClient } from '#db';
+import { CryptoPort, encryptPinBlockForSeed, KeyAdmin, KeyStore, type KeyType } from '#hsm';
 import {
   DEMO_CARDHOLDERS,
   DEMO_CARDS,
@@ -19,6 +21,18 @@ export interface SeedDeps {
   readonly keyStore: KeyStore;
   readonly lmkHex: string;
   readonly operatorPasswords: { readonly admin: string; readonly auditor: string };
+}
+
+/** The seed's dependencies, taken from a running application (the demo start, the tests). */
+export function seedDepsFrom(app: INestApplicationContext, config: SaldoConfig): SeedDeps {
+  return {
+    prisma: app.get(PrismaClient),
+    crypto: app.get(CryptoPort),
+    keyAdmin: app.get(KeyAdmin),
+    keyStore: app.get(KeyStore),
+    lmkHex: config.hsm.lmkHex,
+    operatorPasswords: config.demoPasswords,
+  };
 }
 
 export interface SeedReport {

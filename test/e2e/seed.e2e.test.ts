@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEV_LMK } from '#config';
-import { CryptoPort, KeyAdmin, KeyStore } from '#hsm';
-import { DEMO_CARDS, seedDemo } from '#seed';
+import { SaldoConfig } from '#config';
+import { DEMO_CARDS, seedDemo, seedDepsFrom } from '#seed';
 import { startTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 const storage = inject('storage');
@@ -36,14 +35,7 @@ describe(`demo seed (${storage})`, () => {
     expect(before.transactions).toBeGreaterThan(60);
     expect(before.keys.map((k) => k.ref)).toEqual(['PAN_HASH', 'PHONE_PVK', 'PVK', 'TPK.SEED']);
 
-    await seedDemo({
-      prisma: t.prisma,
-      crypto: t.app.get(CryptoPort),
-      keyAdmin: t.app.get(KeyAdmin),
-      keyStore: t.app.get(KeyStore),
-      lmkHex: DEV_LMK,
-      operatorPasswords: { admin: 'saldo-admin-demo', auditor: 'saldo-auditor-demo' },
-    });
+    await seedDemo(seedDepsFrom(t.app, new SaldoConfig(t.env)));
     expect(await snapshot()).toEqual(before);
     expect(await tokenFor(t.baseUrl, 'harbor-app', 'harbor-app-secret')).toEqual(expect.any(String));
   });

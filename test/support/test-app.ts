@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SaldoConfig } from '#config';
-import { deployMigrations, PrismaClient } from '#db';
-import { CryptoPort, KeyAdmin, KeyStore } from '#hsm';
-import { seedDemo } from '#seed';
+import { PrismaClient } from '#db';
+import { seedDemo, seedDepsFrom } from '#seed';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { createTestDatabase, REDIS_URL, uniquePrefix } from './databases.js';
 
@@ -35,17 +34,9 @@ export async function startTestApp(label: string, storage: Storage, extraEnv: Re
     ...(db ? { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: uniquePrefix(label) } : { DATA_DIR: join(dir, 'data') }),
     ...extraEnv,
   };
-  if (db) await deployMigrations(db.url);
   const config = new SaldoConfig(env);
   const app = await createApiApp(config);
-  await seedDemo({
-    prisma: app.get(PrismaClient),
-    crypto: app.get(CryptoPort),
-    keyAdmin: app.get(KeyAdmin),
-    keyStore: app.get(KeyStore),
-    lmkHex: config.hsm.lmkHex,
-    operatorPasswords: config.demoPasswords,
-  });
+  await seedDemo(seedDepsFrom(app, config));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no TCP address');

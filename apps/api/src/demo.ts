@@ -1,22 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { SaldoConfig } from '#config';
-import { deployMigrations, PrismaClient } from '#db';
-import { CryptoPort, KeyAdmin, KeyStore } from '#hsm';
-import { DEMO_PARTNERS, seedDemoIfEmpty } from '#seed';
+import { DEMO_PARTNERS, seedDemoIfEmpty, seedDepsFrom } from '#seed';
 
-/** `npm start`: migrate, and seed the demo data into an empty database. */
+/** `npm start`: seed the demo data into an empty database (DbModule has applied the migrations). */
 export async function prepareDemo(app: INestApplication, config: SaldoConfig): Promise<void> {
   const log = app.get(Logger);
-  if (config.database.driver === 'postgres') await deployMigrations(config.database.url);
-  const report = await seedDemoIfEmpty({
-    prisma: app.get(PrismaClient),
-    crypto: app.get(CryptoPort),
-    keyAdmin: app.get(KeyAdmin),
-    keyStore: app.get(KeyStore),
-    lmkHex: config.hsm.lmkHex,
-    operatorPasswords: config.demoPasswords,
-  });
+  const report = await seedDemoIfEmpty(seedDepsFrom(app, config));
   if (report) {
     const kcvs = report.keys.map((k) => `${k.ref} KCV ${k.kcv}`).join(', ');
     log.log(`demo data seeded: ${report.cards} cards, ${report.transactions} transactions; keys ${kcvs}`);
