@@ -102,3 +102,17 @@ export const DEMO_KEY_REFS = {
   /** The seed acts as a PIN pad: demo PINs reach the crypto service as blocks under this key. */
   seedPinEntry: 'TPK.SEED',
 } as const;
+
+/** Published demo keys (issue 3's table): installed with their KCVs checked, for the demo terminals. */
+export const DEMO_TERMINAL_KEYS = [
+  { ref: 'BDK.TDES.DEMO', type: 'BDK', algorithm: 'TDES', clearHex: '0123456789ABCDEFFEDCBA9876543210' },
+  { ref: 'BDK.AES.DEMO', type: 'BDK', algorithm: 'AES', clearHex: 'FEDCBA9876543210F1F1F1F1F1F1F1F1' },
+  { ref: 'TPK.SALDO003', type: 'TPK', algorithm: 'TDES', clearHex: 'DDDDEEEEFFFFAAAABBBBCCCCDDDDEEEE', expectedKcv: '06332B' },
+  { ref: 'TAK.SALDO003', type: 'TAK', algorithm: 'TDES', clearHex: '0123456789ABCDEFFEDCBA9876543210', expectedKcv: '08D7B4' },
+] as const;
+
+export const DEMO_TERMINALS = [
+  { tid: 'SALDO001', mid: 'SALDOMERCHANT01', pinMode: 'DUKPT_TDES', pinBlockFormat: 'ISO-0', pinKeyRef: 'BDK.TDES.DEMO', dukptInitialId: 'FFFF9876543210E00000', macRequired: false, macKeyRef: null },
+  { tid: 'SALDO002', mid: 'SALDOMERCHANT01', pinMode: 'DUKPT_AES', pinBlockFormat: 'ISO-4', pinKeyRef: 'BDK.AES.DEMO', dukptInitialId: '1234567890123456', macRequired: false, macKeyRef: null },
+  { tid: 'SALDO003', mid: 'SALDOMERCHANT01', pinMode: 'FIXED_KEY', pinBlockFormat: 'ISO-0', pinKeyRef: 'TPK.SALDO003', dukptInitialId: null, macRequired: true, macKeyRef: 'TAK.SALDO003' },
+] as const;

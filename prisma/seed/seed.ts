@@ -10,6 +10,8 @@ import {
   DEMO_ISSUERS,
   DEMO_KEY_REFS,
   DEMO_PARTNERS,
+  DEMO_TERMINAL_KEYS,
+  DEMO_TERMINALS,
   PARTNER_SCOPES,
 } from './demo-data.js';
 import { demoTransactions } from './demo-transactions.js';
@@ -54,6 +56,13 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedReport> {
     await ensureGenerated(deps, DEMO_KEY_REFS.phonePvk, 'PHONE_PVK', 'HMAC'),
     await ensureGenerated(deps, DEMO_KEY_REFS.seedPinEntry, 'TPK', 'TDES'),
   ];
+  for (const key of DEMO_TERMINAL_KEYS) {
+    const { ref, kcv } = await deps.keyAdmin.ensureKey(key);
+    keys.push({ ref, kcv });
+  }
+  for (const terminal of DEMO_TERMINALS) {
+    await prisma.terminal.upsert({ where: { tid: terminal.tid }, create: terminal, update: terminal });
+  }
   const pinPad = { keyRef: DEMO_KEY_REFS.seedPinEntry, lmkHex: deps.lmkHex, keyStore: deps.keyStore };
 
   for (const i of DEMO_ISSUERS) {

@@ -25,6 +25,7 @@ describe(`demo seed (${storage})`, () => {
     partners: await t.prisma.partnerClient.findMany({ orderBy: { clientId: 'asc' }, select: { clientId: true, secretHash: true } }),
     operators: await t.prisma.operator.count(),
     keys: await t.prisma.key.findMany({ orderBy: { ref: 'asc' }, select: { ref: true, kcv: true } }),
+    terminals: await t.prisma.terminal.findMany({ orderBy: { tid: 'asc' } }),
   });
 
   it('creates exactly the demo dataset, and running it again changes nothing', async () => {
@@ -33,7 +34,23 @@ describe(`demo seed (${storage})`, () => {
     expect(before.cards).toHaveLength(DEMO_CARDS.length);
     expect(before.accounts).toHaveLength(6);
     expect(before.transactions).toBeGreaterThan(60);
-    expect(before.keys.map((k) => k.ref)).toEqual(['PAN_HASH', 'PHONE_PVK', 'PVK', 'TPK.SEED']);
+    expect(before.keys).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ref: 'TPK.SALDO003', kcv: '06332B' }),
+        expect.objectContaining({ ref: 'TAK.SALDO003', kcv: '08D7B4' }),
+      ]),
+    );
+    expect(before.keys.map((k) => k.ref)).toEqual([
+      'BDK.AES.DEMO',
+      'BDK.TDES.DEMO',
+      'PAN_HASH',
+      'PHONE_PVK',
+      'PVK',
+      'TAK.SALDO003',
+      'TPK.SALDO003',
+      'TPK.SEED',
+    ]);
+    expect(before.terminals.map((x) => x.tid)).toEqual(['SALDO001', 'SALDO002', 'SALDO003']);
 
     await seedDemo(seedDepsFrom(t.app, new SaldoConfig(t.env)));
     expect(await snapshot()).toEqual(before);
