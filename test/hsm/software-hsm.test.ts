@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Pan } from '../../libs/domain/src/pan.js';
 import { CryptoError, type EncryptedPinBlock, type PinBlockFormat } from '../../libs/hsm/src/crypto.port.js';
 import { KeyAdmin } from '../../libs/hsm/src/software/key-admin.js';
-import { KeyStore, MemoryKeyStore, type NewStoredKey, type StoredKey } from '../../libs/hsm/src/software/key-store.js';
+import { KeyStore, MemoryKeyStore, type KeyListing, type NewStoredKey, type StoredKey } from '../../libs/hsm/src/software/key-store.js';
 import { encryptPinBlockForSeed } from '../../libs/hsm/src/software/pin-pad.js';
 import { SoftwareHsm } from '../../libs/hsm/src/software/software-hsm.driver.js';
 import { cryptoError, pan, TEST_LMK, vectorPan } from './helpers.js';
@@ -32,6 +32,12 @@ class CountingStore extends KeyStore {
   }
   save(key: NewStoredKey): Promise<void> {
     return this.inner.save(key);
+  }
+  list(): Promise<KeyListing[]> {
+    return this.inner.list();
+  }
+  retire(ref: string): Promise<void> {
+    return this.inner.retire(ref);
   }
 }
 
@@ -203,11 +209,11 @@ describe('refusals', () => {
     expect((await cryptoError(() => hsm.hashPan(CARD))).code).toBe('INTERNAL');
   });
 
-  it('not yet supported: DUKPT (KSN), ISO-4 → BAD_INPUT', async () => {
+  it('a KSN on a key that is not a BDK, an ISO-4 block under a TDES key → WRONG_KEY_TYPE', async () => {
     const dukpt = { ...(await pinPad('1234')), ksn: 'FFFF9876543210E00001' };
-    expect((await cryptoError(() => hsm.verifyPin({ pan: CARD, pinBlock: dukpt, reference: visa }))).code).toBe('BAD_INPUT');
+    expect((await cryptoError(() => hsm.verifyPin({ pan: CARD, pinBlock: dukpt, reference: visa }))).code).toBe('WRONG_KEY_TYPE');
     const iso4 = { format: 'ISO-4', block: '28B41FDDD29B743E93124BD8E32D921E', keyRef: 'TPK-T1' } as const;
-    expect((await cryptoError(() => hsm.verifyPin({ pan: CARD, pinBlock: iso4, reference: visa }))).code).toBe('BAD_INPUT');
+    expect((await cryptoError(() => hsm.verifyPin({ pan: CARD, pinBlock: iso4, reference: visa }))).code).toBe('WRONG_KEY_TYPE');
   });
 
   it('malformed verification data → BAD_INPUT', async () => {

@@ -26,6 +26,19 @@ export interface PinVerificationData {
 
 export type PinCheck = 'VERIFIED' | 'MISMATCH';
 
+/** ISO 9797-1 algorithm 3 ("retail MAC", ANSI X9.19, TDES) or AES-CMAC (NIST SP 800-38B). */
+export type MacAlgorithm = 'ISO9797-1-ALG3' | 'AES-CMAC';
+
+/** The key a MAC is made under: a fixed TAK/ZAK, or a BDK plus the KSN (DUKPT MAC variant). */
+export interface MacKey {
+  readonly keyRef: string;
+  readonly ksn?: string;
+  /** DUKPT: the request or the response MAC key (X9.24-1 variants differ). Default 'request'. */
+  readonly direction?: 'request' | 'response';
+}
+
+export type MacCheck = 'VERIFIED' | 'MISMATCH';
+
 export type CryptoErrorCode =
   | 'UNKNOWN_KEY'
   | 'WRONG_KEY_TYPE'
@@ -85,6 +98,25 @@ export abstract class CryptoPort {
     pan?: Pan;
     reference: string;
   }): Promise<PinCheck>;
+
+  /**
+   * Re-encrypts a PIN block under another key (and format), e.g. from a terminal's TPK or DUKPT
+   * key to a zone key towards the issuer. The PIN is never clear outside the HSM.
+   */
+  abstract translatePinBlock(req: {
+    pan: Pan;
+    from: EncryptedPinBlock;
+    toKeyRef: string;
+    toFormat: PinBlockFormat;
+  }): Promise<EncryptedPinBlock>;
+
+  /** MAC over `data`, hex; 8 bytes (16 hex digits) for ISO 8583 fields 64/128. */
+  abstract generateMac(req: { key: MacKey; algorithm: MacAlgorithm; data: Uint8Array }): Promise<string>;
+
+  abstract verifyMac(req: { key: MacKey; algorithm: MacAlgorithm; data: Uint8Array; mac: string }): Promise<MacCheck>;
+
+  /** The key check value of a stored key (6 hex digits), for key ceremonies and health checks. */
+  abstract keyCheckValue(keyRef: string): Promise<string>;
 
   abstract health(): Promise<CryptoHealth>;
 }

@@ -1,18 +1,19 @@
-import { createCipheriv, createSecretKey, type Cipher, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { CryptoError } from '../crypto.port.js';
 
 const BLOCK = 16;
 
 /**
- * An AES key (128/192/256) in ECB mode, block by block, with one reused encipher context for the
- * same reason as TdesKey (context creation dominates single-block cost). Decryption and format-4
- * PIN blocks come with the AES DUKPT issue; CMAC (below) needs only encryption.
+ * An AES key (128/192/256) in ECB mode, block by block, with reused encipher and decipher contexts
+ * for the same reason as TdesKey (context creation dominates single-block cost). Decryption is for
+ * ISO 9564 format 4 PIN blocks; CMAC (below) needs only encryption.
  */
 export class AesKey {
   readonly #key: KeyObject;
   readonly #algorithm: 'aes-128-ecb' | 'aes-192-ecb' | 'aes-256-ecb';
   #encipher: Cipher | undefined;
+  #decipher: Decipher | undefined;
   #cmacSubkeys: { k1: Buffer; k2: Buffer } | undefined;
 
   constructor(key: Uint8Array) {
@@ -27,15 +28,27 @@ export class AesKey {
     return this.#algorithm;
   }
 
+  /** 16, 24 or 32 bytes. */
+  get length(): 16 | 24 | 32 {
+    return this.#algorithm === 'aes-128-ecb' ? 16 : this.#algorithm === 'aes-192-ecb' ? 24 : 32;
+  }
+
   encrypt(data: Uint8Array): Buffer {
-    if (data.length === 0 || data.length % BLOCK !== 0) {
-      throw new CryptoError('BAD_INPUT', 'AES-ECB input must be a whole number of 16-byte blocks');
-    }
+    checkBlocks(data);
     if (!this.#encipher) {
       this.#encipher = createCipheriv(this.#algorithm, this.#key, null);
       this.#encipher.setAutoPadding(false);
     }
     return this.#encipher.update(data);
+  }
+
+  decrypt(data: Uint8Array): Buffer {
+    checkBlocks(data);
+    if (!this.#decipher) {
+      this.#decipher = createDecipheriv(this.#algorithm, this.#key, null);
+      this.#decipher.setAutoPadding(false);
+    }
+    return this.#decipher.update(data);
   }
 
   /**
@@ -87,6 +100,13 @@ export class AesKey {
 
   toJSON(): string {
     return this.toString();
+  }
+}
+
+/** A partial block would stay buffered inside the reused context and corrupt the next caller's result. */
+function checkBlocks(data: Uint8Array): void {
+  if (data.length === 0 || data.length % BLOCK !== 0) {
+    throw new CryptoError('BAD_INPUT', 'AES-ECB input must be a whole number of 16-byte blocks');
   }
 }
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { CryptoError } from '../crypto.port.js';
+import { DesEde } from './des.js';
 
 const BLOCK = 8;
 
@@ -21,6 +22,7 @@ export class TdesKey {
   readonly #algorithm: 'des-ede-ecb' | 'des-ede3-ecb';
   #encipher: Cipher | undefined;
   #decipher: Decipher | undefined;
+  #js: DesEde | undefined;
 
   constructor(key: Uint8Array) {
     if (key.length !== 16 && key.length !== 24) {
@@ -28,6 +30,11 @@ export class TdesKey {
     }
     this.#algorithm = key.length === 16 ? 'des-ede-ecb' : 'des-ede3-ecb';
     this.#key = createSecretKey(key);
+  }
+
+  /** 16 (double length, two-key) or 24 (triple length) bytes. */
+  get length(): 16 | 24 {
+    return this.#algorithm === 'des-ede-ecb' ? 16 : 24;
   }
 
   /**
@@ -54,6 +61,37 @@ export class TdesKey {
     checkBlocks(data);
     this.#decipher ??= newContext(createDecipheriv(this.#algorithm, this.#key, null));
     return this.#decipher.update(data);
+  }
+
+  /**
+   * The key XOR `mask` (a key variant, e.g. X9.24-1's C0C0C0C000000000C0C0C0C000000000 for the
+   * right half of an IPEK), as a new key. The clear bytes exist only inside this call.
+   */
+  variant(mask: Uint8Array): TdesKey {
+    if (mask.length !== this.length) throw new CryptoError('BAD_INPUT', 'a key variant mask has the key length');
+    const bytes = this.#key.export();
+    try {
+      for (let i = 0; i < bytes.length; i++) bytes[i] ^= mask[i];
+      return new TdesKey(bytes);
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  /**
+   * The same key as a JavaScript DES schedule (des.ts), built once, for work that needs the single-DES
+   * halves (ISO 9797-1 algorithm 3 chains with K1 alone) and no OpenSSL context per call.
+   */
+  js(): DesEde {
+    if (!this.#js) {
+      const bytes = this.#key.export();
+      try {
+        this.#js = new DesEde(bytes);
+      } finally {
+        bytes.fill(0);
+      }
+    }
+    return this.#js;
   }
 
   /** Key check value: TDES-encrypt 8 zero bytes, first 3 bytes as 6 hex (payments-facts.md §7). */
