@@ -8,9 +8,9 @@ export const KEY_TYPES = [
   'PVK', // PIN verification key: Visa PVV, IBM 3624 offset
   'TPK', // terminal PIN key: PIN blocks from terminals
   'ZPK', // zone PIN key: PIN blocks from another network/zone
-  'BDK', // DUKPT base derivation key (issue 3)
-  'TAK', // terminal MAC key (issue 3)
-  'ZAK', // zone MAC key (issue 3)
+  'BDK', // DUKPT base derivation key: TDES (X9.24-1) or AES (X9.24-3)
+  'TAK', // terminal MAC key: TDES (ISO 9797-1 alg. 3) or AES (CMAC)
+  'ZAK', // zone MAC key: as TAK
   'TMK', // terminal master key (key exchange, issue 3)
   'ZMK', // zone master key (key exchange, issue 3)
   'PAN_HASH', // HMAC key for the keyed PAN hash (database lookup key)
@@ -24,9 +24,9 @@ export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 export type KeyStatus = 'ACTIVE' | 'RETIRED';
 
 /**
- * Key usage, in TR-31 / ANSI X9.143 vocabulary so that key-block import (issue 3) maps one to one:
+ * Key usage, in TR-31 / ANSI X9.143 vocabulary so that key-block import maps one to one:
  * P0 PIN encryption, V0 PIN verification (other algorithm), B0 BDK, M3 ISO 9797-1 alg. 3 MAC,
- * M7 HMAC, K0 key encryption. Recorded and bound to the key (it is in the LMK wrapping's AAD);
+ * M6 CMAC, M7 HMAC, K0 key encryption. Recorded and bound to the key (it is in the LMK wrapping's AAD);
  * the driver enforces type and algorithm, not usage.
  */
 export type KeyUsage = string;
@@ -43,6 +43,15 @@ export const DEFAULT_USAGE: Readonly<Record<KeyType, KeyUsage>> = {
   PAN_HASH: 'M7',
   PHONE_PVK: 'M7',
 };
+
+/**
+ * The usage a new key gets when none is given. TR-31 names the MAC algorithm in the usage, so an
+ * AES MAC key is M6 (ISO 9797-1:2011 MAC algorithm 5, CMAC), not M3 (algorithm 3, TDES only).
+ */
+export function defaultUsage(type: KeyType, algorithm: KeyAlgorithm): KeyUsage {
+  if ((type === 'TAK' || type === 'ZAK') && algorithm === 'AES') return 'M6';
+  return DEFAULT_USAGE[type];
+}
 
 /** Algorithms each type may have. HMAC keys are hash keys only; block-cipher types are TDES or AES. */
 const ALGORITHMS_FOR_TYPE: Readonly<Record<KeyType, readonly KeyAlgorithm[]>> = {

@@ -1,6 +1,6 @@
 import { isUniqueViolation, type PrismaClient } from '#db';
 import { CryptoError } from '../crypto.port.js';
-import { KeyStore, type NewStoredKey, type StoredKey } from './key-store.js';
+import { KeyStore, type KeyListing, type NewStoredKey, type StoredKey } from './key-store.js';
 import { isKeyAlgorithm, isKeyType } from './key-types.js';
 
 /**
@@ -27,6 +27,32 @@ export class PrismaKeyStore extends KeyStore {
       kcv: row.kcv,
       status: row.status,
     };
+  }
+
+  async list(): Promise<KeyListing[]> {
+    const rows = await this.prisma.key.findMany({
+      orderBy: { ref: 'asc' },
+      select: { ref: true, type: true, usage: true, algorithm: true, kcv: true, status: true, createdAt: true, retiredAt: true },
+    });
+    return rows.map((row) => {
+      if (!isKeyType(row.type) || !isKeyAlgorithm(row.algorithm)) {
+        throw new CryptoError('INTERNAL', `key "${row.ref}" has an unknown type or algorithm in the key table`);
+      }
+      const { retiredAt, ...rest } = row;
+      return { ...rest, type: row.type, algorithm: row.algorithm, ...(retiredAt ? { retiredAt } : {}) };
+    });
+  }
+
+  /** One conditional UPDATE (only an ACTIVE row changes), so two retirements cannot both succeed. */
+  async retire(ref: string): Promise<void> {
+    const { count } = await this.prisma.key.updateMany({
+      where: { ref, status: 'ACTIVE' },
+      data: { status: 'RETIRED', retiredAt: new Date() },
+    });
+    if (count === 1) return;
+    const row = await this.prisma.key.findUnique({ where: { ref }, select: { status: true } });
+    if (!row) throw new CryptoError('UNKNOWN_KEY', `no key "${ref}"`);
+    throw new CryptoError('BAD_INPUT', `key "${ref}" is already retired`);
   }
 
   async save(key: NewStoredKey): Promise<void> {
