@@ -5,6 +5,7 @@ import { SaldoConfig } from '#config';
 import { createInMemoryPrismaClient, PrismaClient, type PrismaHandle } from '#db';
 import { CryptoPort } from '../../libs/hsm/src/crypto.port.js';
 import { createCryptoPort, HsmModule } from '../../libs/hsm/src/hsm.module.js';
+import { PayShieldHsm } from '../../libs/hsm/src/payshield/payshield-hsm.driver.js';
 import { KeyAdmin } from '../../libs/hsm/src/software/key-admin.js';
 import { KeyStore, MemoryKeyStore } from '../../libs/hsm/src/software/key-store.js';
 import { SoftwareHsm } from '../../libs/hsm/src/software/software-hsm.driver.js';
@@ -13,9 +14,14 @@ import { pan, TEST_LMK } from './helpers.js';
 afterEach(() => vi.restoreAllMocks());
 
 describe('createCryptoPort (start-up choice of driver)', () => {
-  it('HSM_URL set: start-up fails with a clear message (the payShield driver is issue 3)', () => {
-    const config = new SaldoConfig({ HSM_URL: 'tcp://127.0.0.1:1500' });
-    expect(() => createCryptoPort(config, new MemoryKeyStore())).toThrow(/payShield driver is not available yet/);
+  it('HSM_URL set: the payShield host-command driver, connecting to that address', () => {
+    vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const config = new SaldoConfig({ HSM_URL: 'tcp://127.0.0.1:1', HSM_POOL_SIZE: '3' });
+    const port = createCryptoPort(config, new MemoryKeyStore());
+    expect(port).toBeInstanceOf(PayShieldHsm);
+    expect((port as PayShieldHsm).status().size).toBe(3);
+    (port as PayShieldHsm).close();
   });
 
   it('development LMK: the software HSM, with a loud warning', () => {

@@ -5,12 +5,14 @@ import { CryptoPort } from './crypto.port.js';
 import { KeyAdmin } from './software/key-admin.js';
 import { KeyStore } from './software/key-store.js';
 import { PrismaKeyStore } from './software/prisma-key-store.js';
+import { PayShieldHsm, parsePayShieldUrl } from './payshield/payshield-hsm.driver.js';
 import { SoftwareHsm } from './software/software-hsm.driver.js';
 
 /**
- * Provides CryptoPort (DESIGN.md §4): the software HSM over the `keys` table unless HSM_URL names a
- * payShield, whose driver is issue 3 — until then HSM_URL stops start-up rather than being ignored.
- * Also provides KeyStore and KeyAdmin for the seed and admin tools. Needs PrismaClient and
+ * Provides CryptoPort (DESIGN.md §4): the payShield host-command driver when HSM_URL names an HSM
+ * (a payShield or `npm run hsm:emulator`), else the in-process software HSM; both read the key
+ * records of the `keys` table (the payShield driver sends them as LMK-wrapped key tokens). Also
+ * provides KeyStore and KeyAdmin for the seed and admin tools. Needs PrismaClient and
  * SaldoConfig from their (global) modules. Factories, not decorators, so it needs no type metadata.
  */
 @Global()
@@ -39,10 +41,17 @@ export class HsmModule {}
 export function createCryptoPort(config: SaldoConfig, keyStore: KeyStore): CryptoPort {
   const logger = new Logger('HSM');
   if (config.hsm.url !== undefined) {
-    throw new Error(
-      'HSM_URL is set, but the payShield driver is not available yet (it comes with issue 3). ' +
-        'Unset HSM_URL to use the built-in software HSM.',
-    );
+    const { host, port } = parsePayShieldUrl(config.hsm.url);
+    logger.log(`payShield host-command driver: tcp://${host}:${port}, ${config.hsm.poolSize} connections, header ${config.hsm.headerLength}`);
+    return new PayShieldHsm({
+      host,
+      port,
+      keyStore,
+      headerLength: config.hsm.headerLength,
+      poolSize: config.hsm.poolSize,
+      timeoutMs: config.hsm.timeoutMs,
+      logger: new Logger('PayShieldHsm'),
+    }).start();
   }
   const hsm = new SoftwareHsm(config.hsm.lmkHex, keyStore, { usesDevelopmentLmk: config.hsm.usesDevelopmentLmk });
   if (config.hsm.usesDevelopmentLmk) {

@@ -17,3 +17,5 @@ export {
   type KeyStatus,
 } from './software/key-types.js';
 export { keyCheckValue } from './software/kcv.js';
+export { PayShieldHsm, parsePayShieldUrl, type PayShieldHsmOptions } from './payshield/payshield-hsm.driver.js';
+export { PayShieldEmulator, type PayShieldEmulatorOptions, type EmulatorStats } from './payshield/emulator.js';
