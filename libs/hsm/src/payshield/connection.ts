@@ -158,8 +158,9 @@ export class HostConnection {
         `${this.#options.name}: ${this.#late.size} replies overdue; replacing the connection once its requests are done`,
       );
       this.#state = 'draining';
-      this.#recycleIfDrained();
     }
+    // Also when already draining: its last pending request may end by timing out, not by a reply.
+    this.#recycleIfDrained();
   }
 
   /** Stops for good: fails what is pending, no reconnect. */
@@ -244,9 +245,16 @@ export class HostConnection {
     this.#late.clear();
     this.#failPending('the connection to the HSM was lost with the request in flight');
     if (this.#state === 'closed') return;
-    if (wasConnected && !wasDraining) this.#options.logger.warn(`${this.#options.name}: connection lost`);
+    if (wasDraining) {
+      // A planned replacement: reconnect now, so the requests queued meanwhile wait for it (a
+      // 'waiting' connection, even for one tick, would make the pool fail them as unavailable).
+      this.#connect();
+      this.#options.onChange();
+      return;
+    }
+    if (wasConnected) this.#options.logger.warn(`${this.#options.name}: connection lost`);
     const { initialMs, maxMs } = this.#options.backoff;
-    const delay = wasDraining ? 0 : Math.min(maxMs, initialMs * 2 ** this.#attempts) * (0.8 + Math.random() * 0.4);
+    const delay = Math.min(maxMs, initialMs * 2 ** this.#attempts) * (0.8 + Math.random() * 0.4);
     this.#attempts++;
     this.#state = 'waiting';
     this.#retry = setTimeout(() => {

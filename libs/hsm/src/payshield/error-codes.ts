@@ -86,7 +86,8 @@ export function meaningOf(command: CommandCode, errorCode: string): Meaning {
 /**
  * The error code the emulator answers for a software-HSM CryptoError. KSN_EXHAUSTED has no
  * payShield code of its own: a payShield reports a bad KSN as error in input data (15), so over
- * this protocol it comes back as BAD_INPUT.
+ * this protocol it comes back as BAD_INPUT (the driver checks the counter before sending, so its
+ * callers get KSN_EXHAUSTED, as from the software HSM).
  */
 export function errorCodeFor(command: CommandCode, code: CryptoErrorCode): string {
   const mac = command === 'M6' || command === 'M8';

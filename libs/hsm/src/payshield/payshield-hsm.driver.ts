@@ -13,10 +13,13 @@ import {
   type PinMethod,
   type PinVerificationData,
 } from '../crypto.port.js';
+import { parseAesKsn } from '../software/dukpt-aes.js';
+import { parseTdesKsn } from '../software/dukpt-tdes.js';
 import { checkDecimalizationTable } from '../software/ibm3624.js';
 import type { KeyStore } from '../software/key-store.js';
 import { checkKeyRef } from '../software/key-types.js';
 import { accountNumber12, checkPanDigits } from '../software/pan-fields.js';
+import { pinBlockAlgorithm } from '../software/pin-cipher.js';
 import {
   CodecError,
   decodeResponse,
@@ -409,6 +412,12 @@ export class PayShieldHsm extends CryptoPort {
     const digits = key.algorithm === 'AES' ? 32 : 16;
     if (typeof pinBlock.block !== 'string' || pinBlock.block.length !== digits || !/^[0-9A-Fa-f]+$/.test(pinBlock.block)) {
       throw new CryptoError('BAD_PIN_BLOCK', `an ${pinBlock.format} PIN block under key "${key.ref}" must be ${digits} hex digits`);
+    }
+    // The KSN counter, checked here as the software HSM does: a payShield reports an exhausted one
+    // only as "error in input data" (15), which would reach the caller as BAD_INPUT.
+    if (ksn !== undefined && pinBlockAlgorithm(pinBlock.format) === key.algorithm) {
+      if (key.algorithm === 'AES') parseAesKsn(ksn);
+      else parseTdesKsn(ksn);
     }
     return { key, hex: pinBlock.block.toUpperCase(), format: pinBlock.format, formatCode: code, ksn: ksn?.toUpperCase() };
   }
