@@ -1,0 +1,25 @@
+import { Iso8583Error } from './iso8583.error.js';
+
+/** A cursor over a frame that turns every read past the end into TRUNCATED with its offset. */
+export class ByteReader {
+  private position = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  get offset(): number {
+    return this.position;
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.position;
+  }
+
+  take(count: number, field?: number): Buffer {
+    if (count > this.remaining) {
+      throw new Iso8583Error('TRUNCATED', 'unpack', { field, offset: this.position, expected: count, actual: this.remaining });
+    }
+    const slice = this.bytes.subarray(this.position, this.position + count);
+    this.position += count;
+    return slice;
+  }
+}

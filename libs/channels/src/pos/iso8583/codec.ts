@@ -1,0 +1,86 @@
+import { buildBitmap, encodeBitmap, isSet, readBitmap } from './bitmap.js';
+import { ByteReader } from './byte-reader.js';
+import { packField, unpackField } from './field-codec.js';
+import type { FieldSpec } from './field-spec.js';
+import { Iso8583Error } from './iso8583.error.js';
+import type { Iso8583Message, Iso8583MessageInput, MessageSpec } from './message-spec.js';
+
+const MTI = /^[0-9]{4}$/;
+const LAST_FIELD = 128;
+
+/** A message's bytes with where each field starts, so `macInput` can cut before the MAC. */
+interface Packed {
+  readonly bytes: Buffer;
+  readonly fieldOffsets: ReadonlyMap<number, number>;
+}
+
+/** The frame for a message (without any TCP length header: framing is the connection's job). */
+export function pack(spec: MessageSpec, message: Iso8583MessageInput): Buffer {
+  return packWithOffsets(spec, message).bytes;
+}
+
+/** Reads one whole message; every byte must belong to it. Throws `Iso8583Error` only. */
+export function unpack(spec: MessageSpec, bytes: Buffer): Iso8583Message {
+  const reader = new ByteReader(bytes);
+  const mti = spec.mti.decode(reader.take(spec.mti.wireLength(4)), 4);
+  if (mti === undefined || !MTI.test(mti)) throw new Iso8583Error('BAD_MTI', 'unpack', { offset: 0 });
+
+  const bits = readBitmap(spec.bitmap, reader);
+  const fields = new Map<number, string>();
+  for (let n = 2; n <= LAST_FIELD; n++) {
+    if (!isSet(bits, n)) continue;
+    const field = spec.fields[n];
+    if (field === undefined) throw new Iso8583Error('UNKNOWN_FIELD', 'unpack', { field: n, offset: reader.offset });
+    fields.set(n, unpackField(n, field, reader));
+  }
+  if (reader.remaining > 0) {
+    throw new Iso8583Error('TRAILING_BYTES', 'unpack', { offset: reader.offset, actual: reader.remaining });
+  }
+  return { mti, fields };
+}
+
+/**
+ * The bytes a terminal MACs: the packed message up to, not including, the MAC field — 128 when a
+ * secondary bitmap is present, else 64. The bitmap already has the MAC bit set; when the message
+ * has no MAC yet, a zero MAC stands in so the bitmap is the one that will be sent.
+ */
+export function macInput(spec: MessageSpec, message: Iso8583MessageInput): Buffer {
+  const macField = [...message.fields.keys()].some((n) => n > 64) ? 128 : 64;
+  const fields = new Map(message.fields);
+  if (!fields.has(macField)) fields.set(macField, '0'.repeat(2 * (spec.fields[macField]?.length ?? 8)));
+  const packed = packWithOffsets(spec, { mti: message.mti, fields });
+  return packed.bytes.subarray(0, packed.fieldOffsets.get(macField));
+}
+
+/**
+ * Left-pads a value with zeros to its fixed numeric field's length (an amount, a STAN): packing
+ * never does it by itself. Other fields' values are returned as given.
+ */
+export function padNumeric(spec: MessageSpec, number: number, value: string): string {
+  const field = specFor(spec, number, undefined);
+  if (field.type !== 'n' || field.prefix.digits !== 0) return value;
+  return value.padStart(field.length, '0');
+}
+
+function packWithOffsets(spec: MessageSpec, message: Iso8583MessageInput): Packed {
+  if (!MTI.test(message.mti)) throw new Iso8583Error('BAD_MTI', 'pack', { offset: 0 });
+  const numbers = [...message.fields.keys()].sort((a, b) => a - b);
+  const parts: Buffer[] = [spec.mti.encode(message.mti), encodeBitmap(spec.bitmap, buildBitmap(numbers))];
+  let offset = parts[0].length + parts[1].length;
+  const fieldOffsets = new Map<number, number>();
+  for (const n of numbers) {
+    const field = specFor(spec, n, offset);
+    const bytes = packField(n, field, message.fields.get(n) ?? '', offset);
+    fieldOffsets.set(n, offset);
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  return { bytes: Buffer.concat(parts), fieldOffsets };
+}
+
+/** Field 1 and anything outside 2-128 is refused even if a spec were to define it. */
+function specFor(spec: MessageSpec, number: number, offset: number | undefined): FieldSpec {
+  const field = Number.isInteger(number) && number >= 2 && number <= LAST_FIELD ? spec.fields[number] : undefined;
+  if (field === undefined) throw new Iso8583Error('UNKNOWN_FIELD', 'pack', { field: number, offset });
+  return field;
+}

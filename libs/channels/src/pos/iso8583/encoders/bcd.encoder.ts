@@ -1,0 +1,38 @@
+import type { Encoder } from './encoder.js';
+
+/** Track 2's separator: '=' in the API, nibble D on the wire ('D' is also accepted when packing). */
+const SEPARATOR_NIBBLE = 0xd;
+
+/**
+ * Packed BCD, two digits per byte (jPOS IFB_NUMERIC). An odd number of digits is right-justified:
+ * the first nibble is a 0 pad, and reading refuses any other pad so that pack(unpack(x)) is x.
+ */
+export const bcd: Encoder = {
+  name: 'bcd',
+  wireLength: (units) => Math.ceil(units / 2),
+  encode: (value) => {
+    const digits = value.length % 2 === 1 ? `0${value}` : value;
+    const out = Buffer.alloc(digits.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = (nibble(digits[2 * i]) << 4) | nibble(digits[2 * i + 1]);
+    return out;
+  },
+  decode: (bytes, units) => {
+    let text = '';
+    for (const byte of bytes) text += character(byte >> 4) + character(byte & 0x0f);
+    if (units % 2 === 1) {
+      if (text[0] !== '0') return undefined;
+      text = text.slice(1);
+    }
+    return text.includes('?') ? undefined : text;
+  },
+};
+
+function nibble(c: string | undefined): number {
+  return c === '=' || c === 'D' ? SEPARATOR_NIBBLE : Number(c);
+}
+
+/** '?' marks a nibble that is neither a digit nor the separator (A-C, E, F). */
+function character(n: number): string {
+  if (n <= 9) return String(n);
+  return n === SEPARATOR_NIBBLE ? '=' : '?';
+}
