@@ -18,7 +18,7 @@ import { parseTdesKsn } from '../software/dukpt-tdes.js';
 import { checkDecimalizationTable } from '../software/ibm3624.js';
 import type { KeyStore } from '../software/key-store.js';
 import { checkKeyRef } from '../software/key-types.js';
-import { accountNumber12, checkPanDigits } from '../software/pan-fields.js';
+import { accountNumber12, panDigits } from '../software/pan-fields.js';
 import { pinBlockAlgorithm } from '../software/pin-cipher.js';
 import {
   CodecError,
@@ -485,13 +485,4 @@ function accountFields(pan: string, ...formats: PinBlockFormat[]): { account: st
 
 function ksnFields(ksn: string): { ksnDescriptor: string; ksn: string } {
   return { ksnDescriptor: ksnDescriptorFor(ksn), ksn };
-}
-
-function panDigits(pan: Pan): string {
-  if (typeof (pan as { digits?: unknown } | undefined)?.digits !== 'function') {
-    throw new CryptoError('BAD_INPUT', 'a Pan is required');
-  }
-  const digits = pan.digits();
-  checkPanDigits(digits);
-  return digits;
 }

@@ -1,3 +1,4 @@
+import type { Pan } from '#domain';
 import { CryptoError } from '../crypto.port.js';
 
 const PAN_DIGITS = /^\d{12,19}$/;
@@ -14,4 +15,14 @@ export function checkPanDigits(pan: string): void {
 export function accountNumber12(pan: string): string {
   checkPanDigits(pan);
   return pan.slice(0, -1).slice(-12).padStart(12, '0');
+}
+
+/** The digits of a Pan given to a driver, checked (callers outside TypeScript may pass anything). */
+export function panDigits(pan: Pan): string {
+  if (typeof (pan as { digits?: unknown } | undefined)?.digits !== 'function') {
+    throw new CryptoError('BAD_INPUT', 'a Pan is required');
+  }
+  const digits = pan.digits();
+  checkPanDigits(digits);
+  return digits;
 }

@@ -23,7 +23,7 @@ import { checkKeyRef, KEY_ALGORITHMS, KEY_TYPES } from './key-types.js';
 import { Lmk } from './lmk.js';
 import type { LoadedKey } from './loaded-key.js';
 import { isMacAlgorithm, mac8, MAC_BYTES, type MacMaterial } from './mac.js';
-import { accountNumber12 } from './pan-fields.js';
+import { accountNumber12, panDigits } from './pan-fields.js';
 import { checkPhonePinReference, checkPhoneSubject, PHONE_PIN_LENGTH, phonePinData } from './phone-pin.js';
 import {
   blockFromPin,
@@ -372,11 +372,4 @@ function pinKeyOf(key: LoadedKey): PinKey {
 
 function checkMacData(data: Uint8Array): void {
   if (!(data instanceof Uint8Array)) throw new CryptoError('BAD_INPUT', 'MAC data must be bytes (a Uint8Array)');
-}
-
-function panDigits(pan: Pan): string {
-  if (typeof (pan as { digits?: unknown } | undefined)?.digits !== 'function') {
-    throw new CryptoError('BAD_INPUT', 'a Pan is required');
-  }
-  return pan.digits();
 }
