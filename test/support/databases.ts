@@ -21,6 +21,13 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
+        // pg's Pool.end() resolves before its connections have closed; forcing them closed at that
+        // moment reaches a client that is still ending, as an uncaught error. Give them a moment.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();

@@ -29,6 +29,7 @@ export async function startTestApp(label: string, storage: Storage, extraEnv: Re
   const db = storage === 'postgres' ? await createTestDatabase(label) : undefined;
   const env: Record<string, string> = {
     PORT: '0',
+    POS_PORT: '0',
     LOG_LEVEL: 'info',
     LOG_FILE: logFile,
     ...(db ? { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: uniquePrefix(label) } : { DATA_DIR: join(dir, 'data') }),

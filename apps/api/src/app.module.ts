@@ -7,8 +7,9 @@ import { BankCoreModule } from '#bank-core';
 import { JobsModule, LoggingModule, RedisModule } from '#platform';
 import { ProblemFilter, RestChannelModule } from '#channels/rest';
 import { HealthController } from './health/health.controller.js';
+import { PosServerModule } from './pos/pos-server.module.js';
 
-/** The API process: HTTP channels (and, in embedded mode, the background jobs). */
+/** The API process: HTTP channels, the POS listener (and, in embedded mode, the background jobs). */
 @Module({})
 export class AppModule {
   static register(config: SaldoConfig): DynamicModule {
@@ -23,6 +24,7 @@ export class AppModule {
         HsmModule,
         BankCoreModule,
         RestChannelModule,
+        PosServerModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

@@ -52,6 +52,24 @@ export const envSchema = z.object({
   RATE_PHONE_PER_MINUTE: int(1, 1_000_000_000).default(10),
   RATE_AUTH_FAILURES_PER_15_MINUTES: int(1, 1_000_000_000).default(10),
 
+  /** POS terminals (ISO 8583 over TCP). `POS_PORT=0` picks a free port (tests). */
+  POS_ENABLED: bool.default(true),
+  POS_HOST: z.string().default('127.0.0.1'),
+  POS_PORT: int(0, 65535).default(8583),
+  /** The listener's message profile: ISO87A (hex bitmap, ASCII numerics) or ISO87B (binary bitmap, BCD). */
+  POS_PROFILE: z.enum(['iso87a', 'iso87b']).default('iso87a'),
+  /** Length header: 2-byte binary, 4 ASCII digits, or 2-byte BCD followed by a 5-byte TPDU. */
+  POS_FRAMING: z.enum(['binary2', 'ascii4', 'bcd2-tpdu']).default('binary2'),
+  /** Each request's time budget: past it the terminal gets 91 and the late answer is dropped. */
+  POS_REQUEST_BUDGET_MS: int(100, 60_000).default(5_000),
+  /** A connection with no traffic for this long is closed (terminals send 0800 echoes to stay up). */
+  POS_IDLE_TIMEOUT_MS: int(1_000, 86_400_000).default(300_000),
+  /** Requests a connection may have in flight before its socket stops being read. */
+  POS_MAX_IN_FLIGHT: int(1, 10_000).default(256),
+  /** PEM files: when both are set the listener speaks TLS. */
+  POS_TLS_CERT: z.string().optional(),
+  POS_TLS_KEY: z.string().optional(),
+
   /** Set by `npm start`: apply migrations, seed the demo data into an empty database, print the demo credentials. */
   DEMO_MODE: bool.default(false),
 

@@ -31,6 +31,17 @@ export class SaldoConfig {
     phonePerMinute: number;
     authFailuresPer15Minutes: number;
   };
+  readonly pos: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    profile: 'iso87a' | 'iso87b';
+    framing: 'binary2' | 'ascii4' | 'bcd2-tpdu';
+    requestBudgetMs: number;
+    idleTimeoutMs: number;
+    maxInFlight: number;
+    tls: { certFile: string; keyFile: string } | undefined;
+  };
   readonly audit: { batchMax: number };
   readonly issuerTimeoutMs: number;
   readonly idempotencyTtlHours: number;
@@ -86,6 +97,20 @@ export class SaldoConfig {
       terminalPerMinute: e.RATE_TERMINAL_PER_MINUTE,
       phonePerMinute: e.RATE_PHONE_PER_MINUTE,
       authFailuresPer15Minutes: e.RATE_AUTH_FAILURES_PER_15_MINUTES,
+    };
+    if ((e.POS_TLS_CERT === undefined) !== (e.POS_TLS_KEY === undefined)) {
+      throw new ConfigError('POS_TLS_CERT and POS_TLS_KEY: set both (TLS) or neither (plain TCP)');
+    }
+    this.pos = {
+      enabled: e.POS_ENABLED,
+      host: e.POS_HOST,
+      port: e.POS_PORT,
+      profile: e.POS_PROFILE,
+      framing: e.POS_FRAMING,
+      requestBudgetMs: e.POS_REQUEST_BUDGET_MS,
+      idleTimeoutMs: e.POS_IDLE_TIMEOUT_MS,
+      maxInFlight: e.POS_MAX_IN_FLIGHT,
+      tls: e.POS_TLS_CERT && e.POS_TLS_KEY ? { certFile: e.POS_TLS_CERT, keyFile: e.POS_TLS_KEY } : undefined,
     };
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };
     this.issuerTimeoutMs = e.ISSUER_TIMEOUT_MS;

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IssuerUnavailableError } from '#bank-core';
+import { Pan } from '#domain';
 import { QueryContext } from './context.js';
+import type { OutcomeCode } from './outcome.js';
 import type { BalanceQuery, QueryResult } from './query.js';
 import type { PipelineStep } from './step.js';
 import { ValidateStep } from './steps/validate.step.js';
@@ -60,13 +62,34 @@ export class BalancePipeline {
       if (ctx.outcome) break;
     }
     ctx.outcome ??= 'APPROVED';
+    return this.audited(ctx);
+  }
 
+  /**
+   * The audit row of a query the channel ended before any step could run (a bad MAC, a reused
+   * message key, a replayed answer): every query ends in one row, whoever ended it. The card is
+   * recorded masked when its number parses.
+   */
+  async record(
+    query: BalanceQuery,
+    outcome: OutcomeCode,
+    detail?: Record<string, string | number | boolean>,
+  ): Promise<QueryResult> {
+    const ctx = new QueryContext(query);
+    const parsed = Pan.parse(query.card.pan);
+    if (parsed.ok) ctx.pan = parsed.pan;
+    ctx.end(outcome);
+    ctx.auditDetail = detail;
+    return this.audited(ctx);
+  }
+
+  private async audited(ctx: QueryContext): Promise<QueryResult> {
     try {
       await this.audit.run(ctx);
     } catch (err) {
       // No committed audit row, no answer: the query is refused as a system error.
-      this.logger.error(`audit write failed for ${query.correlationId}: ${describe(err)}`);
-      return { correlationId: query.correlationId, outcome: 'SYSTEM_ERROR', asOf: ctx.receivedAt };
+      this.logger.error(`audit write failed for ${ctx.query.correlationId}: ${describe(err)}`);
+      return { correlationId: ctx.query.correlationId, outcome: 'SYSTEM_ERROR', asOf: ctx.receivedAt };
     }
     return toResult(ctx);
   }

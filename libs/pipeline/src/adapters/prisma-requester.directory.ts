@@ -4,49 +4,73 @@ import { RequesterDirectory, type RequesterLookup } from '../ports/requester-dir
 import type { RequesterClaim } from '../query.js';
 
 const CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
 
 /**
- * Requesters from the database. Partner clients are cached for a few seconds: a revoked client or
- * a withdrawn scope takes effect within CACHE_MS on every instance, without a query per request.
+ * Requesters from the database. Partner clients and terminals are cached for a few seconds: a
+ * revoked client, a disabled terminal or a withdrawn scope takes effect within CACHE_MS on every instance, without a query per request.
  */
 @Injectable()
 export class PrismaRequesterDirectory extends RequesterDirectory {
-  private readonly partners = new Map<string, { until: number; lookup: RequesterLookup }>();
+  private readonly cache = new Map<string, { until: number; lookup: RequesterLookup }>();
 
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {
     super();
   }
 
   async resolve(claim: RequesterClaim): Promise<RequesterLookup> {
+    const key = cacheKey(claim);
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.lookup;
+    let lookup: RequesterLookup;
     switch (claim.kind) {
       case 'partner':
-        return this.partner(claim.clientId);
+        lookup = await this.partner(claim.clientId);
+        break;
       case 'terminal':
+        lookup = await this.terminal(claim.tid);
+        break;
       case 'phone':
-        // The POS and phone channels bring their own directories with them.
+        // The phone channels (issue 5) bring their own directory.
         return { found: false };
     }
+    // Bounded: unknown ids sent by strangers must not grow the map without end.
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, { until: Date.now() + CACHE_MS, lookup });
+    return lookup;
+  }
+
+  /** An active terminal may ask about cards of every issuer (it is the acquirer's, not an issuer's). */
+  private async terminal(tid: string): Promise<RequesterLookup> {
+    const terminal = await this.prisma.terminal.findUnique({ where: { tid }, select: { status: true } });
+    if (!terminal || terminal.status !== 'ACTIVE') return { found: false };
+    return { found: true, requester: { label: `terminal:${tid}`, issuerAccess: 'all' }, scopes: new Set(['balances:read']) };
   }
 
   private async partner(clientId: string): Promise<RequesterLookup> {
-    const cached = this.partners.get(clientId);
-    if (cached && cached.until > Date.now()) return cached.lookup;
     const client = await this.prisma.partnerClient.findUnique({
       where: { clientId },
       select: { status: true, scopes: true, allIssuers: true, issuers: { select: { issuerId: true } } },
     });
-    const lookup: RequesterLookup =
-      client && client.status === 'ACTIVE'
-        ? {
-            found: true,
-            requester: {
-              label: `partner:${clientId}`,
-              issuerAccess: client.allIssuers ? 'all' : new Set(client.issuers.map((i) => i.issuerId)),
-            },
-            scopes: new Set(client.scopes),
-          }
-        : { found: false };
-    this.partners.set(clientId, { until: Date.now() + CACHE_MS, lookup });
-    return lookup;
+    if (!client || client.status !== 'ACTIVE') return { found: false };
+    return {
+      found: true,
+      requester: {
+        label: `partner:${clientId}`,
+        issuerAccess: client.allIssuers ? 'all' : new Set(client.issuers.map((i) => i.issuerId)),
+      },
+      scopes: new Set(client.scopes),
+    };
+  }
+}
+
+function cacheKey(claim: RequesterClaim): string {
+  switch (claim.kind) {
+    case 'partner':
+      return `partner:${claim.clientId}`;
+    case 'terminal':
+      return `terminal:${claim.tid}`;
+    case 'phone':
+      return `phone:${claim.e164}`;
   }
 }

@@ -21,22 +21,43 @@ export function pack(spec: MessageSpec, message: Iso8583MessageInput): Buffer {
 
 /** Reads one whole message; every byte must belong to it. Throws `Iso8583Error` only. */
 export function unpack(spec: MessageSpec, bytes: Buffer): Iso8583Message {
-  const reader = new ByteReader(bytes);
-  const mti = spec.mti.decode(reader.take(spec.mti.wireLength(4)), 4);
-  if (mti === undefined || !MTI.test(mti)) throw new Iso8583Error('BAD_MTI', 'unpack', { offset: 0 });
+  const read = unpackPartial(spec, bytes);
+  if (read.error) throw read.error;
+  return { mti: read.mti, fields: read.fields };
+}
 
-  const bits = readBitmap(spec.bitmap, reader);
+/** What could be read of a frame: enough of a bad one to answer it (its MTI, STAN, terminal id). */
+export type PartialMessage =
+  | { readonly mti: string; readonly fields: Map<number, string>; readonly error?: undefined }
+  | { readonly mti: string | undefined; readonly fields: Map<number, string>; readonly error: Iso8583Error };
+
+/**
+ * Reads fields in order until the first one that fails, and returns those read with the error
+ * (which, like every codec error, holds positions and lengths, never content).
+ */
+export function unpackPartial(spec: MessageSpec, bytes: Buffer): PartialMessage {
   const fields = new Map<number, string>();
-  for (let n = 2; n <= LAST_FIELD; n++) {
-    if (!isSet(bits, n)) continue;
-    const field = spec.fields[n];
-    if (field === undefined) throw new Iso8583Error('UNKNOWN_FIELD', 'unpack', { field: n, offset: reader.offset });
-    fields.set(n, unpackField(n, field, reader));
+  let mti: string | undefined;
+  try {
+    const reader = new ByteReader(bytes);
+    const decoded = spec.mti.decode(reader.take(spec.mti.wireLength(4)), 4);
+    if (decoded === undefined || !MTI.test(decoded)) throw new Iso8583Error('BAD_MTI', 'unpack', { offset: 0 });
+    mti = decoded;
+    const bits = readBitmap(spec.bitmap, reader);
+    for (let n = 2; n <= LAST_FIELD; n++) {
+      if (!isSet(bits, n)) continue;
+      const field = spec.fields[n];
+      if (field === undefined) throw new Iso8583Error('UNKNOWN_FIELD', 'unpack', { field: n, offset: reader.offset });
+      fields.set(n, unpackField(n, field, reader));
+    }
+    if (reader.remaining > 0) {
+      throw new Iso8583Error('TRAILING_BYTES', 'unpack', { offset: reader.offset, actual: reader.remaining });
+    }
+    return { mti, fields };
+  } catch (err) {
+    if (!(err instanceof Iso8583Error)) throw err;
+    return { mti, fields, error: err };
   }
-  if (reader.remaining > 0) {
-    throw new Iso8583Error('TRAILING_BYTES', 'unpack', { offset: reader.offset, actual: reader.remaining });
-  }
-  return { mti, fields };
 }
 
 /**

@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import { MessageMemory } from './message-memory.port.js';
+
+export class RedisMessageMemory extends MessageMemory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  async claim(key: string, value: string, ttlMs: number): Promise<string | null> {
+    const stored = await this.redis.set(this.prefix + key, value, 'PX', ttlMs, 'NX');
+    if (stored === 'OK') return null;
+    // The key may have expired between the two commands: claim again rather than answer nothing.
+    return (await this.redis.get(this.prefix + key)) ?? this.claim(key, value, ttlMs);
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.redis.get(this.prefix + key);
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.prefix + key, value, 'PX', ttlMs);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+}

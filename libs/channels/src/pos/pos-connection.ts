@@ -1,0 +1,134 @@
+import type { Socket } from 'node:net';
+import type { LoggerService } from '@nestjs/common';
+import type { MessageSpec } from './iso8583/index.js';
+import { frame, posFrameDecoder, PosFramingError, replyTpdu, type PosFrame, type PosFramingProfile } from './pos-framing.js';
+import type { PosMessageHandler, PosReply } from './pos-message.handler.js';
+
+const CLOSE_GRACE_MS = 500;
+
+export interface PosConnectionOptions {
+  readonly spec: MessageSpec;
+  readonly framing: PosFramingProfile;
+  readonly requestBudgetMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxInFlight: number;
+}
+
+/**
+ * One terminal connection: frames in, answers out in whatever order they are ready. Each request
+ * has a time budget; past it the terminal gets 91 and the late answer is dropped. When too many
+ * requests are in flight the socket stops being read (TCP back-pressure instead of memory).
+ */
+export class PosConnection {
+  private inFlight = 0;
+  private draining = false;
+  private drained?: () => void;
+  private readonly decoder;
+  readonly name: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly handler: PosMessageHandler,
+    private readonly options: PosConnectionOptions,
+    private readonly logger: LoggerService,
+  ) {
+    this.decoder = posFrameDecoder(options.framing);
+    this.name = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  }
+
+  start(): void {
+    this.socket.setNoDelay(true);
+    this.socket.setTimeout(this.options.idleTimeoutMs, () => {
+      this.logger.log(`POS connection ${this.name} idle, closed`);
+      this.socket.destroy();
+    });
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('error', (err) => {
+      this.logger.warn(`POS connection ${this.name}: ${err.message}`);
+    });
+    this.socket.on('close', () => this.drained?.());
+  }
+
+  /** Stops taking requests: those in flight are answered, new ones get 91; then the connection closes. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drained = () => {
+        // A peer that never closes its side must not hold the shutdown: it gets a moment, then is cut.
+        this.socket.end(() => setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref());
+        resolve();
+      };
+      if (this.inFlight === 0) this.drained();
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    let frames: PosFrame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      if (!(err instanceof PosFramingError)) throw err;
+      this.logger.warn(`POS connection ${this.name} closed: ${err.message}`);
+      this.socket.destroy();
+      return;
+    }
+    for (const f of frames) this.track(this.answer(f), f);
+  }
+
+  private async answer(f: PosFrame): Promise<PosReply> {
+    if (this.draining) return this.handler.fallback(f.message, this.options.spec, '91');
+    const deadline = Date.now() + this.options.requestBudgetMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.requestBudgetMs);
+    });
+    try {
+      const result = await Promise.race([this.handler.handle(f.message, this.options.spec, deadline), late]);
+      if (result !== 'late') return result;
+      this.logger.warn(`POS request on ${this.name} past its ${this.options.requestBudgetMs} ms budget: answered 91`);
+      return await this.handler.fallback(f.message, this.options.spec, '91');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private track(pending: Promise<PosReply>, f: PosFrame): void {
+    this.inFlight++;
+    if (this.inFlight >= this.options.maxInFlight) this.socket.pause();
+    pending
+      .catch(async (err: unknown) => {
+        this.logger.error(`POS request on ${this.name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
+        return this.handler.fallback(f.message, this.options.spec, '96');
+      })
+      .then((reply) => this.send(reply, f))
+      .catch((err: unknown) => {
+        this.logger.error(`POS answer on ${this.name} not sent: ${err instanceof Error ? err.message : 'unknown error'}`);
+        this.socket.destroy();
+      })
+      .finally(() => {
+        this.inFlight--;
+        if (this.socket.isPaused() && this.inFlight < this.options.maxInFlight) this.socket.resume();
+        if (this.draining && this.inFlight === 0) this.drained?.();
+      });
+  }
+
+  private send(reply: PosReply, f: PosFrame): void {
+    if (this.socket.destroyed) return;
+    switch (reply.kind) {
+      case 'reply':
+        this.socket.write(frame(this.options.framing, replyTpdu(f.tpdu), reply.bytes));
+        return;
+      case 'close':
+        this.logger.warn(`POS connection ${this.name} closed: ${reply.reason}`);
+        this.socket.destroy();
+        return;
+      case 'ignore':
+        return;
+    }
+  }
+}

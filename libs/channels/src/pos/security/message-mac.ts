@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CryptoError, CryptoPort, type MacAlgorithm, type MacKey } from '#hsm';
+import { macInput, type Iso8583MessageInput, type MessageSpec } from '../iso8583/index.js';
+import type { PosTerminal } from '../terminal.directory.js';
+
+export type MacVerdict = 'VERIFIED' | 'MISSING' | 'MISMATCH' | 'UNAVAILABLE';
+
+/**
+ * Field 64 (128 when a secondary bitmap is present): ISO 9797-1 algorithm 3 under the terminal's
+ * TAK, over the message bytes before the MAC field. A DUKPT terminal whose MAC key is its BDK
+ * MACs under the X9.24 request/response MAC variants of its current key (AES-CMAC for AES DUKPT).
+ */
+@Injectable()
+export class MessageMac {
+  private readonly logger = new Logger('PosMac');
+
+  constructor(@Inject(CryptoPort) private readonly crypto: CryptoPort) {}
+
+  /** Whether the terminal's requests must carry a MAC (and its responses get one). */
+  applies(terminal: PosTerminal): boolean {
+    return terminal.macRequired && terminal.macKeyRef !== null;
+  }
+
+  async verify(terminal: PosTerminal, spec: MessageSpec, message: Iso8583MessageInput): Promise<MacVerdict> {
+    const field = macField(message);
+    const mac = message.fields.get(field);
+    if (mac === undefined) return 'MISSING';
+    const { key, algorithm } = this.keyFor(terminal, message.fields.get(53), 'request');
+    try {
+      return await this.crypto.verifyMac({ key, algorithm, data: macInput(spec, message), mac });
+    } catch (err) {
+      if (!(err instanceof CryptoError)) throw err;
+      this.logger.warn(`MAC check for terminal ${terminal.tid} failed: ${err.code}`);
+      return err.code === 'TIMEOUT' || err.code === 'UNAVAILABLE' || err.code === 'INTERNAL' ? 'UNAVAILABLE' : 'MISMATCH';
+    }
+  }
+
+  /** Adds the MAC field to a response (`fields` is the response's own map). */
+  async sign(terminal: PosTerminal, spec: MessageSpec, response: { mti: string; fields: Map<number, string> }, ksn?: string): Promise<void> {
+    const { key, algorithm } = this.keyFor(terminal, ksn, 'response');
+    response.fields.set(macField(response), await this.crypto.generateMac({ key, algorithm, data: macInput(spec, response) }));
+  }
+
+  private keyFor(terminal: PosTerminal, ksn: string | undefined, direction: 'request' | 'response'): { key: MacKey; algorithm: MacAlgorithm } {
+    const keyRef = terminal.macKeyRef ?? '';
+    const dukpt = terminal.pinMode.startsWith('DUKPT') && keyRef === terminal.pinKeyRef && ksn !== undefined;
+    return {
+      key: dukpt ? { keyRef, ksn, direction } : { keyRef },
+      algorithm: terminal.pinMode === 'DUKPT_AES' && dukpt ? 'AES-CMAC' : 'ISO9797-1-ALG3',
+    };
+  }
+}
+
+/** The codec's rule (`macInput`): 128 when any field needs the secondary bitmap, else 64. */
+function macField(message: Iso8583MessageInput): 64 | 128 {
+  for (const n of message.fields.keys()) if (n > 64) return 128;
+  return 64;
+}
