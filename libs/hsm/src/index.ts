@@ -5,7 +5,7 @@ export { KeyStore, MemoryKeyStore, type StoredKey, type NewStoredKey, type KeyLi
 export { PrismaKeyStore } from './software/prisma-key-store.js';
 export { KeyAdmin, type KeySpec, type KeyInstalled, type KeyComponent, type KeyFormed } from './software/key-admin.js';
 export { runKeyCeremony, KEY_CEREMONY_USAGE, type KeyCeremonyDeps } from './software/key-ceremony.js';
-export { encryptPinBlockForSeed, type PinPadKey } from './software/pin-pad.js';
+export { encryptPinBlockForSeed, macForTerminal, type PinPadKey } from './software/pin-pad.js';
 export {
   KEY_TYPES,
   KEY_ALGORITHMS,

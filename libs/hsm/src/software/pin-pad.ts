@@ -1,6 +1,7 @@
 import type { Pan } from '#domain';
-import { CryptoError, type EncryptedPinBlock, type PinBlockFormat } from '../crypto.port.js';
+import { CryptoError, type EncryptedPinBlock, type MacAlgorithm, type PinBlockFormat } from '../crypto.port.js';
 import { AesKey } from './aes.js';
+import { DesEde } from './des.js';
 import { AesDukpt } from './dukpt-aes.js';
 import { TdesDukpt } from './dukpt-tdes.js';
 import { hexToBytes } from './hex.js';
@@ -8,6 +9,7 @@ import { KeyRing } from './key-ring.js';
 import type { KeyStore } from './key-store.js';
 import { checkKeyRef, KEY_LENGTHS } from './key-types.js';
 import { Lmk } from './lmk.js';
+import { isMacAlgorithm, mac8, type MacMaterial } from './mac.js';
 import { blockFromPin, isPinBlockFormat, pinBlockAlgorithm, type PinKey } from './pin-cipher.js';
 import { TdesKey } from './tdes.js';
 
@@ -68,4 +70,42 @@ function dukptPinKey(bdk: PinKey, ksn: string): PinKey {
   if (bdk.algorithm === 'AES') return { algorithm: 'AES', cipher: new AesDukpt(bdk.cipher, 1).cipher(ksn, 'pin') };
   if (!(bdk.cipher instanceof TdesKey)) throw new CryptoError('INTERNAL', 'a TDES BDK is a TdesKey');
   return { algorithm: 'TDES', cipher: new TdesDukpt(bdk.cipher, 1).cipher(ksn, 'pin') };
+}
+
+/**
+ * TEST AND SIMULATOR TOOL — the terminal's side of an ISO 8583 MAC with a clear key (a published
+ * demo key): the MAC a terminal puts on its request (`direction` 'request'), or the one it expects
+ * on the host's response ('response'). Hex, 16 digits.
+ * - Without `ksn`: `keyHex` is the TAK — double-length TDES for ISO9797-1-ALG3, AES for AES-CMAC;
+ *   both directions use the same key.
+ * - With `ksn`: `keyHex` is a BDK and the key is the DUKPT MAC key for that KSN: X9.24-1 request or
+ *   response variant (TDES BDK, ISO9797-1-ALG3), X9.24-3 MAC generation or verification key (AES
+ *   BDK, AES-CMAC). The host uses the same pairing (software-hsm.driver.ts).
+ */
+export function macForTerminal(req: {
+  readonly keyHex: string;
+  readonly algorithm: MacAlgorithm;
+  readonly data: Uint8Array;
+  readonly ksn?: string;
+  readonly direction: 'request' | 'response';
+}): string {
+  if (!isMacAlgorithm(req.algorithm)) throw new CryptoError('BAD_INPUT', 'unknown MAC algorithm (ISO9797-1-ALG3 or AES-CMAC)');
+  if (req.direction !== 'request' && req.direction !== 'response') throw new CryptoError('BAD_INPUT', 'a MAC direction is request or response');
+  const material = terminalMacMaterial(req.keyHex, req.algorithm, req.ksn, req.direction);
+  return mac8(material, req.data).toString('hex').toUpperCase();
+}
+
+function terminalMacMaterial(keyHex: string, algorithm: MacAlgorithm, ksn: string | undefined, direction: 'request' | 'response'): MacMaterial {
+  const bytes = hexToBytes(keyHex, algorithm === 'AES-CMAC' ? 'an AES MAC key' : 'a double-length TDES MAC key', algorithm === 'AES-CMAC' ? KEY_LENGTHS.AES : [16]);
+  try {
+    if (algorithm === 'AES-CMAC') {
+      const key = new AesKey(bytes);
+      if (ksn === undefined) return { algorithm, key };
+      return { algorithm, key: new AesDukpt(key, 1).cipher(ksn, direction === 'request' ? 'macGeneration' : 'macVerification') };
+    }
+    if (ksn === undefined) return { algorithm, key: new DesEde(bytes) };
+    return { algorithm, key: new TdesDukpt(new TdesKey(bytes), 1).cipher(ksn, direction === 'request' ? 'macRequest' : 'macResponse') };
+  } finally {
+    bytes.fill(0);
+  }
 }
