@@ -5,6 +5,7 @@
  * non-volatile memory. Prints masked card numbers only, never a PIN, PIN block or key.
  */
 import { readFile } from 'node:fs/promises';
+import { ConfigError, configFromEnvironment } from '#config';
 import { performance } from 'node:perf_hooks';
 import { DEMO_CARDS } from '../../../prisma/seed/demo-data.js';
 import { parseCli, USAGE, UsageError, type CliCommand, type ConnectionOptions } from './cli-options.js';
@@ -18,9 +19,18 @@ import { TerminalStateFile } from './terminal-state.js';
 
 type Command = Exclude<CliCommand, { kind: 'help' }>;
 
+/** The gateway's POS_PORT when this shell's settings name one; a setting the gateway would refuse is not the simulator's concern. */
+function serverPosPort(): string | undefined {
+  try {
+    return String(configFromEnvironment().pos.port);
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  // eslint-disable-next-line no-restricted-syntax -- a client tool, not the server: SaldoConfig validates the server's settings, and the simulator only borrows its port
-  const command = parseCli(argv, process.env.POS_PORT);
+  const command = parseCli(argv, serverPosPort());
   if (command.kind === 'help') {
     console.log(USAGE);
     return 0;

@@ -17,7 +17,7 @@ export interface BalanceInquiryInput {
   /** Key entry (field 2), with `expiry` (YYMM, field 14) if given. */
   readonly pan?: string;
   readonly expiry?: string;
-  /** Swiped (or, with `chip`, read from the chip) track 2 equivalent data, `PAN=YYMM…` (field 35). */
+  /** Swiped track 2 data, `PAN=YYMM…` (field 35); with `chip`, the chip's track 2 equivalent, sent as EMV data in field 55. */
   readonly track2?: string;
   readonly chip?: boolean;
   /** A QR token scanned instead of, or beside, a card (field 48). */
@@ -103,7 +103,7 @@ export class SimulatedTerminal {
       [41, this.#profile.tid],
       [42, this.#profile.mid],
     ]);
-    if (input.track2 !== undefined) fields.set(35, input.track2);
+    if (input.track2 !== undefined) fields.set(input.chip ? 55 : 35, input.chip ? chipData(input.track2) : input.track2);
     if (input.pan !== undefined) fields.set(2, input.pan);
     if (input.pan !== undefined && input.expiry !== undefined) fields.set(14, input.expiry);
     if (input.qr !== undefined) fields.set(48, input.qr);
@@ -216,4 +216,18 @@ function checkInquiry(input: BalanceInquiryInput): Pan | undefined {
   const parsed = digits === undefined ? undefined : Pan.parse(digits);
   if (!parsed?.ok) throw new TerminalInputError('a PIN needs a card whose number passes the Luhn check (--pan or --track2)');
   return parsed.pan;
+}
+
+/**
+ * Field 55 as a chip read gives it: tag 57 (track 2 equivalent, `D` separator, F-padded), 5A (PAN,
+ * F-padded) and 5F24 (expiry YYMMDD; the chip's day is the month's last, 31 stands in).
+ */
+function chipData(track2: string): string {
+  const [pan, rest = ''] = track2.split(/[=D]/);
+  const tlv = (tag: string, value: string) => {
+    const padded = value.length % 2 ? `${value}F` : value;
+    return tag + (padded.length / 2).toString(16).padStart(2, '0').toUpperCase() + padded;
+  };
+  const expiry = rest.slice(0, 4);
+  return tlv('57', `${pan}D${rest}`) + tlv('5A', pan) + (expiry.length === 4 ? tlv('5F24', `${expiry}31`) : '');
 }
