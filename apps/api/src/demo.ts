@@ -25,6 +25,9 @@ export function announce(app: INestApplication, config: SaldoConfig): void {
     const partners = DEMO_PARTNERS.map((p) => `${p.clientId} / ${p.secret}`).join(', ');
     log.log(`demo partner clients: ${partners}`);
     log.log(`demo operators: admin / ${config.demoPasswords.admin}, auditor / ${config.demoPasswords.auditor}`);
+    if (config.pos.enabled) {
+      log.log(`demo POS terminals SALDO001-003; try: npx saldo-pos --port ${config.pos.port} --pan 4761739001010010 --pin 1234`);
+    }
     log.log('demo cards: see README "Demo data"; try: curl -u wallet-app:wallet-app-secret -d grant_type=client_credentials ' + `${base}/oauth/token`);
   }
 }
