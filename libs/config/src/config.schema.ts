@@ -66,6 +66,8 @@ export const envSchema = z.object({
   POS_IDLE_TIMEOUT_MS: int(1_000, 86_400_000).default(300_000),
   /** Requests a connection may have in flight before its socket stops being read. */
   POS_MAX_IN_FLIGHT: int(1, 10_000).default(256),
+  /** Connections the listener holds at once; more are refused (a terminal fleet's size, with room). */
+  POS_MAX_CONNECTIONS: int(1, 1_000_000).default(2_000),
   /** PEM files: when both are set the listener speaks TLS. */
   POS_TLS_CERT: z.string().optional(),
   POS_TLS_KEY: z.string().optional(),

@@ -40,6 +40,7 @@ export class SaldoConfig {
     requestBudgetMs: number;
     idleTimeoutMs: number;
     maxInFlight: number;
+    maxConnections: number;
     tls: { certFile: string; keyFile: string } | undefined;
   };
   readonly audit: { batchMax: number };
@@ -110,6 +111,7 @@ export class SaldoConfig {
       requestBudgetMs: e.POS_REQUEST_BUDGET_MS,
       idleTimeoutMs: e.POS_IDLE_TIMEOUT_MS,
       maxInFlight: e.POS_MAX_IN_FLIGHT,
+      maxConnections: e.POS_MAX_CONNECTIONS,
       tls: e.POS_TLS_CERT && e.POS_TLS_KEY ? { certFile: e.POS_TLS_CERT, keyFile: e.POS_TLS_KEY } : undefined,
     };
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };

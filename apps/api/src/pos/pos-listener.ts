@@ -55,6 +55,7 @@ export class PosListener implements OnApplicationBootstrap, BeforeApplicationShu
     this.server = pos.tls
       ? createTlsServer({ cert: readFileSync(pos.tls.certFile), key: readFileSync(pos.tls.keyFile) }, accept)
       : createServer(accept);
+    this.server.maxConnections = pos.maxConnections;
     this.server.on('error', (err) => this.logger.error(`POS listener: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);

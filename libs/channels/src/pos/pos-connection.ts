@@ -5,6 +5,7 @@ import { frame, posFrameDecoder, PosFramingError, replyTpdu, type PosFrame, type
 import type { PosMessageHandler, PosReply } from './pos-message.handler.js';
 
 const CLOSE_GRACE_MS = 500;
+let connections = 0;
 
 export interface PosConnectionOptions {
   readonly spec: MessageSpec;
@@ -16,11 +17,13 @@ export interface PosConnectionOptions {
 
 /**
  * One terminal connection: frames in, answers out in whatever order they are ready. Each request
- * has a time budget; past it the terminal gets 91 and the late answer is dropped. When too many
- * requests are in flight the socket stops being read (TCP back-pressure instead of memory).
+ * has a time budget; past it the terminal gets 91 and the late answer is dropped. Past the in-flight
+ * limit, frames wait and the socket stops being read (TCP back-pressure instead of memory).
  */
 export class PosConnection {
   private inFlight = 0;
+  /** Frames read but not started: the socket's reading pauses while there are any. */
+  private readonly waiting: PosFrame[] = [];
   private draining = false;
   private drained?: () => void;
   private readonly decoder;
@@ -33,7 +36,7 @@ export class PosConnection {
     private readonly logger: LoggerService,
   ) {
     this.decoder = posFrameDecoder(options.framing);
-    this.name = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.name = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : `#${++connections}`;
   }
 
   start(): void {
@@ -59,7 +62,7 @@ export class PosConnection {
         this.socket.end(() => setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref());
         resolve();
       };
-      if (this.inFlight === 0) this.drained();
+      if (this.inFlight === 0 && this.waiting.length === 0) this.drained();
     });
   }
 
@@ -77,7 +80,18 @@ export class PosConnection {
       this.socket.destroy();
       return;
     }
-    for (const f of frames) this.track(this.answer(f), f);
+    this.waiting.push(...frames);
+    this.pump();
+  }
+
+  /** Starts waiting frames up to the in-flight limit; reading resumes once none wait. */
+  private pump(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.options.maxInFlight) {
+      const f = this.waiting.shift() as PosFrame;
+      this.track(this.answer(f), f);
+    }
+    if (this.waiting.length > 0) this.socket.pause();
+    else if (this.socket.isPaused() && !this.socket.destroyed) this.socket.resume();
   }
 
   private async answer(f: PosFrame): Promise<PosReply> {
@@ -99,7 +113,6 @@ export class PosConnection {
 
   private track(pending: Promise<PosReply>, f: PosFrame): void {
     this.inFlight++;
-    if (this.inFlight >= this.options.maxInFlight) this.socket.pause();
     pending
       .catch(async (err: unknown) => {
         this.logger.error(`POS request on ${this.name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
@@ -112,8 +125,8 @@ export class PosConnection {
       })
       .finally(() => {
         this.inFlight--;
-        if (this.socket.isPaused() && this.inFlight < this.options.maxInFlight) this.socket.resume();
-        if (this.draining && this.inFlight === 0) this.drained?.();
+        this.pump();
+        if (this.draining && this.inFlight === 0 && this.waiting.length === 0) this.drained?.();
       });
   }
 
