@@ -131,7 +131,8 @@ export class PosConnection {
   }
 
   private send(reply: PosReply, f: PosFrame): void {
-    if (this.socket.destroyed) return;
+    // A drained connection has ended its side: what arrives after that goes unanswered.
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     switch (reply.kind) {
       case 'reply':
         this.socket.write(frame(this.options.framing, replyTpdu(f.tpdu), reply.bytes));
