@@ -968,7 +968,7 @@ async function main(): Promise<void> {
     console.log(`CPU per inquiry at ${CONNECTIONS}×1: gateway ≈ ${Math.round(serverUs)} µs, PostgreSQL ≈ ${Math.round(pgUs)} µs (lean: ≈ 80 µs / ≈ 60 µs)`);
     const commitsEach = median(posRuns.map((r) => r.commitsPerAnswer ?? 0));
     console.log(
-      `PostgreSQL commits per inquiry at ${CONNECTIONS}×1: ${commitsEach.toFixed(2)} (the card lookup is one; the rest are audit batches: ≈ ${commitsEach > 1 ? (1 / (commitsEach - 1)).toFixed(1) : '∞'} rows per audit commit)`,
+      `PostgreSQL commits per inquiry at ${CONNECTIONS}×1: ${commitsEach.toFixed(2)} (card lookups and audit rows both go in batches: ≈ ${commitsEach > 0 ? (2 / commitsEach).toFixed(0) : '∞'} statements' worth of work per commit)`,
     );
 
     const answered = [...posRuns, ...deepRuns, ...(profile ? [profile.run] : [])];

@@ -11,19 +11,10 @@ import {
   type TransactionFilter,
   type TransactionPage,
 } from '../issuer-core.port.js';
-
-const FIND_CARD = `
-  SELECT c.id, c.issuer_id, c.cardholder_id, c.last4, c.expiry, c.status::text AS status,
-         c.pin_method::text AS pin_method, c.pin_verification_data, c.pin_tries,
-         c.pin_locked_at IS NOT NULL AS pin_locked,
-         a.id AS account_id, a.type::text AS account_type, a.currency, a.available, a.ledger, a.pending
-    FROM cards c
-    LEFT JOIN card_accounts ca ON ca.card_id = c.id
-    LEFT JOIN accounts a ON a.id = ca.account_id
-   WHERE c.pan_hash = $1 AND c.issuer_id = $2::uuid
-   ORDER BY ca.position, a.id`;
+import { CardLookupBatcher } from './card-lookup.batcher.js';
 
 interface CardRow {
+  ord: number;
   id: string;
   issuer_id: string;
   cardholder_id: string;
@@ -45,17 +36,20 @@ interface CardRow {
 /** The built-in ledger: the issuer core kept in Saldo's own database. */
 @Injectable()
 export class LedgerDriver extends IssuerCorePort {
+  private readonly cards: CardLookupBatcher<CardRow>;
+
   constructor(
     @Inject(PrismaClient) private readonly prisma: PrismaClient,
     @Inject(SqlClient) private readonly sql: SqlClient,
     @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {
     super();
+    this.cards = new CardLookupBatcher(sql);
   }
 
-  /** One round trip: the card and its accounts' balances (the hot path of every inquiry). */
+  /** One round trip, shared with concurrent lookups: the card and its accounts' balances (every inquiry's hot path). */
   async findCard(issuerId: string, panHash: string): Promise<CoreCard | undefined> {
-    const rows = await this.guard(() => this.sql.query<CardRow>({ name: 'ledger-find-card', text: FIND_CARD, values: [panHash, issuerId] }));
+    const rows = await this.guard(() => this.cards.find(panHash, issuerId));
     const first = rows[0];
     if (!first) return undefined;
     return {
