@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient } from '#db';
 import { RequesterDirectory, type RequesterLookup } from '../ports/requester-directory.port.js';
 import type { RequesterClaim } from '../query.js';
+import { claimLabel } from '../steps/audit.step.js';
 
 const CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
@@ -19,21 +20,12 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
   }
 
   async resolve(claim: RequesterClaim): Promise<RequesterLookup> {
-    const key = cacheKey(claim);
+    // The phone channels (issue 5) bring their own directory.
+    if (claim.kind === 'phone') return { found: false };
+    const key = claimLabel(claim);
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.lookup;
-    let lookup: RequesterLookup;
-    switch (claim.kind) {
-      case 'partner':
-        lookup = await this.partner(claim.clientId);
-        break;
-      case 'terminal':
-        lookup = await this.terminal(claim.tid);
-        break;
-      case 'phone':
-        // The phone channels (issue 5) bring their own directory.
-        return { found: false };
-    }
+    const lookup = claim.kind === 'partner' ? await this.partner(claim.clientId) : await this.terminal(claim.tid);
     // Bounded: unknown ids sent by strangers must not grow the map without end.
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(key, { until: Date.now() + CACHE_MS, lookup });
@@ -64,13 +56,3 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
   }
 }
 
-function cacheKey(claim: RequesterClaim): string {
-  switch (claim.kind) {
-    case 'partner':
-      return `partner:${claim.clientId}`;
-    case 'terminal':
-      return `terminal:${claim.tid}`;
-    case 'phone':
-      return `phone:${claim.e164}`;
-  }
-}
