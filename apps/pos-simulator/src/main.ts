@@ -19,6 +19,9 @@ import { TerminalStateFile } from './terminal-state.js';
 
 type Command = Exclude<CliCommand, { kind: 'help' }>;
 
+/** The simulator's output is its product (stdout, for people and `--json` pipes), not a log line. */
+const out = (text: string): void => void process.stdout.write(`${text}\n`);
+
 /** The gateway's POS_PORT when this shell's settings name one; a setting the gateway would refuse is not the simulator's concern. */
 function serverPosPort(): string | undefined {
   try {
@@ -32,7 +35,7 @@ function serverPosPort(): string | undefined {
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCli(argv, serverPosPort());
   if (command.kind === 'help') {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
   const profile = demoTerminalProfile(command.terminal);
@@ -44,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command.kind === 'load') {
     const cards = command.card ? [command.card] : activeDemoCards();
     const result = await runLoad({ connect, terminal, requests: command.requests, concurrency: command.concurrency, cards, account: command.account, timeoutMs: command.connection.timeoutMs });
-    console.log(command.json ? JSON.stringify({ terminal: profile.tid, ...result }) : describeLoad(command, result));
+    out(command.json ? JSON.stringify({ terminal: profile.tid, ...result }) : describeLoad(command, result));
     return Object.keys(result.codes).every((code) => code === '00') ? 0 : 1;
   }
 
@@ -58,12 +61,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const summary = summariseResponse(response, request);
     if (command.json) {
       const ksn = request.fields.get(53);
-      console.log(JSON.stringify({ terminal: profile.tid, request: { mti: request.mti, stan: request.fields.get(11), ...(ksn ? { ksn } : {}) }, response: summary, mac, ms: Math.round(ms * 10) / 10 }));
+      out(JSON.stringify({ terminal: profile.tid, request: { mti: request.mti, stan: request.fields.get(11), ...(ksn ? { ksn } : {}) }, response: summary, mac, ms: Math.round(ms * 10) / 10 }));
     } else {
-      console.log(`${profile.tid} → ${command.connection.host}:${command.connection.port}  ${requestLine(request.mti, request.fields)}`);
-      console.log(describeResponse(response, request));
-      if (mac !== 'NO_MAC_KEY') console.log(`MAC       ${mac.toLowerCase()}`);
-      console.log(`time      ${ms.toFixed(1)} ms`);
+      out(`${profile.tid} → ${command.connection.host}:${command.connection.port}  ${requestLine(request.mti, request.fields)}`);
+      out(describeResponse(response, request));
+      if (mac !== 'NO_MAC_KEY') out(`MAC       ${mac.toLowerCase()}`);
+      out(`time      ${ms.toFixed(1)} ms`);
     }
     return summary.approved && mac !== 'MISMATCH' && mac !== 'MISSING' ? 0 : 1;
   } finally {

@@ -7,7 +7,7 @@ import { DuplicateGuard } from './duplicates/duplicate-guard.js';
 import { pack, type Iso8583Message, type MessageSpec } from './iso8583/index.js';
 import { posResponseCode } from './pos-response-code.js';
 import { responseTo } from './pos-response.js';
-import { cardFromMessage } from './request/card-input.js';
+import { cardFromMessage, type CardFromMessage } from './request/card-input.js';
 import { pinBlockFromMessage } from './request/pin-block-input.js';
 import { MessageMac } from './security/message-mac.js';
 import { TerminalDirectory, type PosTerminal } from './terminal.directory.js';
@@ -73,7 +73,7 @@ export class BalanceInquiryHandler {
         return refuse('ISSUER_UNAVAILABLE', { replay: 'first still unanswered' });
     }
     try {
-      const answer = await this.inquire(request, spec, query, receivedAt, terminal);
+      const answer = await this.inquire(request, spec, query, receivedAt, terminal, card);
       seen?.remember(answer.bytes, answer.outcome);
       return answer;
     } catch (err) {
@@ -82,7 +82,14 @@ export class BalanceInquiryHandler {
     }
   }
 
-  private async inquire(request: Iso8583Message, spec: MessageSpec, base: BalanceQuery, receivedAt: Date, terminal: PosTerminal): Promise<PosAnswer> {
+  private async inquire(
+    request: Iso8583Message,
+    spec: MessageSpec,
+    base: BalanceQuery,
+    receivedAt: Date,
+    terminal: PosTerminal,
+    card: CardFromMessage,
+  ): Promise<PosAnswer> {
     const fields = request.fields;
     const problems = [7, 11, 42].filter((n) => !fields.has(n)).map((n) => `field ${n}: required`);
     const processingCode = fields.get(3) ?? '';
@@ -94,7 +101,6 @@ export class BalanceInquiryHandler {
       if (asked === 'UNSUPPORTED') problems.push(`field 3: account type ${processingCode.slice(2, 4)} is not supported`);
       else if (asked !== 'ANY') accountType = asked;
     }
-    const card = cardFromMessage(fields);
     if (!card.ok) problems.push(card.problem);
     const pin = pinBlockFromMessage(fields, terminal);
     if (!pin.ok && pin.outcome !== 'FORMAT_ERROR') return this.refuse(request, spec, base, receivedAt, pin.outcome, terminal, { reason: pin.problem });
