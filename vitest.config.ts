@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hsm/**/*.test.ts', 'test/pos/**/*.test.ts'], sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/hsm/**/*.test.ts', 'test/pos/**/*.test.ts', 'test/sms/**/*.test.ts', 'test/voice/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,

@@ -101,6 +101,8 @@ export const DEMO_KEY_REFS = {
   phonePvk: 'PHONE_PVK',
   /** The seed acts as a PIN pad: demo PINs reach the crypto service as blocks under this key. */
   seedPinEntry: 'TPK.SEED',
+  /** The voice menu's PIN entry key (VOICE_PIN_KEY_REF): phone-banking PINs keyed in by callers. */
+  voicePinEntry: 'TPK.IVR',
 } as const;
 
 /** Published demo keys (issue 3's table): installed with their KCVs checked, for the demo terminals. */

@@ -55,6 +55,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedReport> {
     await ensureGenerated(deps, DEMO_KEY_REFS.pvk, 'PVK', 'TDES'),
     await ensureGenerated(deps, DEMO_KEY_REFS.phonePvk, 'PHONE_PVK', 'HMAC'),
     await ensureGenerated(deps, DEMO_KEY_REFS.seedPinEntry, 'TPK', 'TDES'),
+    await ensureGenerated(deps, DEMO_KEY_REFS.voicePinEntry, 'TPK', 'TDES'),
   ];
   for (const key of DEMO_TERMINAL_KEYS) {
     const { ref, kcv } = await deps.keyAdmin.ensureKey(key);

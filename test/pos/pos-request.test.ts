@@ -5,7 +5,7 @@ import { readEmvTags } from '../../libs/channels/src/pos/request/emv-tlv.js';
 import { ISO4_TAG, pinBlockFromMessage } from '../../libs/channels/src/pos/request/pin-block-input.js';
 import { responseMti, responseTo, retrievalReference } from '../../libs/channels/src/pos/pos-response.js';
 import { DuplicateGuard } from '../../libs/channels/src/pos/duplicates/duplicate-guard.js';
-import { InMemoryMessageMemory } from '../../libs/channels/src/pos/duplicates/in-memory-message-memory.js';
+import { InMemoryMessageMemory } from '#platform';
 import type { PosTerminal } from '../../libs/channels/src/pos/terminal.directory.js';
 
 const PAN = '4761739001010010';

@@ -38,6 +38,9 @@ class Issuers extends IssuerDirectory {
   async route(pan: Pan) {
     return pan.bin === '476173' ? ISSUER : undefined;
   }
+  async byId(id: string) {
+    return id === ISSUER.id ? ISSUER : undefined;
+  }
 }
 class Core extends IssuerCorePort {
   mode: 'ok' | 'down' | 'bug' = 'ok';

@@ -6,6 +6,7 @@ import { HsmModule } from '#hsm';
 import { BankCoreModule } from '#bank-core';
 import { JobsModule, LoggingModule, RedisModule } from '#platform';
 import { ProblemFilter, RestChannelModule } from '#channels/rest';
+import { SmsChannelModule } from '#channels/sms';
 import { HealthController } from './health/health.controller.js';
 import { PosServerModule } from './pos/pos-server.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         HsmModule,
         BankCoreModule,
         RestChannelModule,
+        SmsChannelModule,
         PosServerModule,
       ],
       controllers: [HealthController],

@@ -3,6 +3,9 @@ import { SaldoConfigModule, type SaldoConfig } from '#config';
 import { DbModule } from '#db';
 import { JobsModule, LoggingModule, RedisModule } from '#platform';
 import { RestJobsModule } from '#channels/rest';
+import { SmsJobsModule } from '#channels/sms';
+import { HsmModule } from '#hsm';
+import { BankCoreModule } from '#bank-core';
 
 /** The worker process: BullMQ consumers for every channel's background jobs, no HTTP. */
 @Module({})
@@ -16,7 +19,10 @@ export class WorkerModule {
         DbModule,
         RedisModule,
         JobsModule.forRoot(config, { consume: true }),
+        HsmModule,
+        BankCoreModule,
         RestJobsModule,
+        SmsJobsModule,
       ],
     };
   }

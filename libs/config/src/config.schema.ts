@@ -3,6 +3,10 @@ import { z } from 'zod';
 /** The development master key. Start-up refuses it in production and warns loudly otherwise. */
 export const DEV_LMK = '0123456789ABCDEFFEDCBA98765432100123456789ABCDEFFEDCBA9876543210';
 export const DEV_TOKEN_SECRET = 'saldo-development-token-secret-do-not-use-in-production';
+/** Signs and checks the Twilio webhooks when no Twilio account is configured (the simulators use it too). */
+export const DEV_TWILIO_AUTH_TOKEN = 'saldo-development-twilio-auth-token';
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number, e.g. +15555550100');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -71,6 +75,34 @@ export const envSchema = z.object({
   /** PEM files: when both are set the listener speaks TLS. */
   POS_TLS_CERT: z.string().optional(),
   POS_TLS_KEY: z.string().optional(),
+
+  /** Twilio (SMS and voice). Without an account SID, replies go to the outbox table. */
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** Send the REST calls here instead of api.twilio.com (a local fake of Twilio's API, the simulators). */
+  TWILIO_API_BASE_URL: url(['http:', 'https:']).optional(),
+  /** The bank's number cardholders text and call; replies are sent from it. */
+  TWILIO_PHONE_NUMBER: e164.default('+15555550000'),
+  /** Which driver sends SMS: twilio, aliyun (mainland China) or outbox. Default: twilio with an account, else outbox. */
+  SMS_PROVIDER: z.enum(['twilio', 'aliyun', 'outbox']).optional(),
+  /** Seconds a reply may wait at the provider before it is dropped rather than delivered stale. */
+  SMS_VALIDITY_SECONDS: int(1, 36_000).default(300),
+  ALIYUN_SMS_ACCESS_KEY_ID: z.string().optional(),
+  ALIYUN_SMS_ACCESS_KEY_SECRET: z.string().optional(),
+  ALIYUN_SMS_SIGN_NAME: z.string().optional(),
+  ALIYUN_SMS_TEMPLATE_CODE: z.string().optional(),
+  ALIYUN_SMS_ENDPOINT: url(['http:', 'https:']).default('https://dysmsapi.aliyuncs.com'),
+  /** Voice menu: "0" transfers the caller here. */
+  VOICE_AGENT_NUMBER: e164.default('+15555550199'),
+  VOICE_EN_VOICE: z.string().default('Polly.Joanna'),
+  VOICE_EN_LANGUAGE: z.string().default('en-US'),
+  VOICE_ZH_VOICE: z.string().default('Polly.Zhiyu'),
+  VOICE_ZH_LANGUAGE: z.string().default('cmn-CN'),
+  /** The key under which the crypto service takes the phone-banking PIN a caller keys in. */
+  VOICE_PIN_KEY_REF: z.string().default('TPK.IVR'),
+  /** Times in SMS replies and spoken dates, per language. */
+  TIME_ZONE_EN: z.string().default('America/New_York'),
+  TIME_ZONE_ZH: z.string().default('Asia/Shanghai'),
 
   /** Set by `npm start`: apply migrations, seed the demo data into an empty database, print the demo credentials. */
   DEMO_MODE: bool.default(false),

@@ -1,3 +1,3 @@
 export * from './saldo-config.js';
 export * from './config.module.js';
-export { DEV_LMK } from './config.schema.js';
+export { DEV_LMK, DEV_TWILIO_AUTH_TOKEN } from './config.schema.js';

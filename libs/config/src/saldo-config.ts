@@ -1,4 +1,4 @@
-import { envSchema, DEV_LMK, DEV_TOKEN_SECRET } from './config.schema.js';
+import { envSchema, DEV_LMK, DEV_TOKEN_SECRET, DEV_TWILIO_AUTH_TOKEN } from './config.schema.js';
 
 export class ConfigError extends Error {}
 
@@ -43,6 +43,26 @@ export class SaldoConfig {
     maxConnections: number;
     tls: { certFile: string; keyFile: string } | undefined;
   };
+  readonly twilio: {
+    /** Undefined: no account (embedded default): nothing is sent to Twilio. */
+    accountSid: string | undefined;
+    /** Undefined in production without TWILIO_AUTH_TOKEN: every webhook is refused. */
+    authToken: string | undefined;
+    usesDevelopmentAuthToken: boolean;
+    apiBaseUrl: string | undefined;
+    phoneNumber: string;
+  };
+  readonly sms: {
+    provider: 'twilio' | 'aliyun' | 'outbox';
+    validitySeconds: number;
+    aliyun: { accessKeyId: string; accessKeySecret: string; signName: string; templateCode: string; endpoint: string } | undefined;
+  };
+  readonly voice: {
+    agentNumber: string;
+    locales: Record<'en' | 'zh', { voice: string; language: string }>;
+    pinKeyRef: string;
+  };
+  readonly timeZones: Record<'en' | 'zh', string>;
   readonly audit: { batchMax: number };
   readonly issuerTimeoutMs: number;
   readonly idempotencyTtlHours: number;
@@ -114,6 +134,44 @@ export class SaldoConfig {
       maxConnections: e.POS_MAX_CONNECTIONS,
       tls: e.POS_TLS_CERT && e.POS_TLS_KEY ? { certFile: e.POS_TLS_CERT, keyFile: e.POS_TLS_KEY } : undefined,
     };
+    const usesDevelopmentAuthToken = e.TWILIO_AUTH_TOKEN === undefined && !this.production;
+    if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) throw new ConfigError('TWILIO_AUTH_TOKEN: needed with TWILIO_ACCOUNT_SID');
+    this.twilio = {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN ?? (usesDevelopmentAuthToken ? DEV_TWILIO_AUTH_TOKEN : undefined),
+      usesDevelopmentAuthToken,
+      apiBaseUrl: e.TWILIO_API_BASE_URL?.replace(/\/$/, ''),
+      phoneNumber: e.TWILIO_PHONE_NUMBER,
+    };
+    const provider = e.SMS_PROVIDER ?? (e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+    if (provider === 'twilio' && !e.TWILIO_ACCOUNT_SID) throw new ConfigError('SMS_PROVIDER: twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+    const aliyun =
+      e.ALIYUN_SMS_ACCESS_KEY_ID && e.ALIYUN_SMS_ACCESS_KEY_SECRET && e.ALIYUN_SMS_SIGN_NAME && e.ALIYUN_SMS_TEMPLATE_CODE
+        ? {
+            accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID,
+            accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET,
+            signName: e.ALIYUN_SMS_SIGN_NAME,
+            templateCode: e.ALIYUN_SMS_TEMPLATE_CODE,
+            endpoint: e.ALIYUN_SMS_ENDPOINT.replace(/\/$/, ''),
+          }
+        : undefined;
+    if (provider === 'aliyun' && !aliyun) {
+      throw new ConfigError('SMS_PROVIDER: aliyun needs ALIYUN_SMS_ACCESS_KEY_ID, ALIYUN_SMS_ACCESS_KEY_SECRET, ALIYUN_SMS_SIGN_NAME and ALIYUN_SMS_TEMPLATE_CODE');
+    }
+    this.sms = { provider, validitySeconds: e.SMS_VALIDITY_SECONDS, aliyun };
+    this.voice = {
+      agentNumber: e.VOICE_AGENT_NUMBER,
+      locales: { en: { voice: e.VOICE_EN_VOICE, language: e.VOICE_EN_LANGUAGE }, zh: { voice: e.VOICE_ZH_VOICE, language: e.VOICE_ZH_LANGUAGE } },
+      pinKeyRef: e.VOICE_PIN_KEY_REF,
+    };
+    for (const zone of [e.TIME_ZONE_EN, e.TIME_ZONE_ZH]) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+      } catch {
+        throw new ConfigError(`TIME_ZONE_EN/TIME_ZONE_ZH: unknown time zone ${zone}`);
+      }
+    }
+    this.timeZones = { en: e.TIME_ZONE_EN, zh: e.TIME_ZONE_ZH };
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };
     this.issuerTimeoutMs = e.ISSUER_TIMEOUT_MS;
     this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;

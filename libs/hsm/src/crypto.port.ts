@@ -91,6 +91,13 @@ export abstract class CryptoPort {
   /** Verification data for a cardholder's phone-banking PIN; `subject` binds it to the cardholder. */
   abstract createPhonePinData(req: { subject: string; pinBlock: EncryptedPinBlock; pan?: Pan }): Promise<string>;
 
+  /**
+   * A PIN keyed into a channel without a PIN pad (the voice menu's DTMF digits) enters the crypto
+   * service at once and leaves as an ISO-1 block under `keyRef` (a TPK), like payShield's "encrypt
+   * a clear PIN": the channel holds the digits for one call and passes on only the block.
+   */
+  abstract encryptEnteredPin(req: { pin: string; keyRef: string }): Promise<EncryptedPinBlock>;
+
   /** `pan` is needed only for PIN block formats that include it (ISO 0 and 3). */
   abstract verifyPhonePin(req: {
     subject: string;

@@ -8,6 +8,8 @@ export interface ResolvedRequester {
   readonly label: string;
   /** Issuer ids this requester may query, or 'all'. */
   readonly issuerAccess: 'all' | ReadonlySet<string>;
+  /** Set for cardholders (phones, callers): only this cardholder's cards answer. */
+  readonly cardholderId?: string;
 }
 
 export interface IssuerRoute {
@@ -24,6 +26,8 @@ export class QueryContext {
   readonly receivedAt = new Date();
   requester?: ResolvedRequester;
   pan?: Pan;
+  /** The card's public face (first 6, last 4) when it came from the cards on file, without a PAN. */
+  cardFace?: { readonly masked: string; readonly last4: string };
   expiry?: string;
   panHash?: string;
   issuer?: IssuerRoute;
@@ -38,6 +42,15 @@ export class QueryContext {
   auditDetail?: Record<string, string | number | boolean>;
 
   constructor(readonly query: BalanceQuery) {}
+
+  /** First 6 and last 4 of the card, however the channel named it. */
+  get cardMasked(): string | undefined {
+    return this.pan?.masked ?? this.cardFace?.masked;
+  }
+
+  get cardLast4(): string | undefined {
+    return this.pan?.last4 ?? this.cardFace?.last4;
+  }
 
   end(outcome: OutcomeCode, extra: { reason?: string; retryAfterMs?: number; problems?: string[] } = {}): void {
     this.outcome = outcome;

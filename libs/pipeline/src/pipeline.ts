@@ -3,7 +3,8 @@ import { IssuerUnavailableError } from '#bank-core';
 import { Pan } from '#domain';
 import { QueryContext } from './context.js';
 import type { OutcomeCode } from './outcome.js';
-import type { BalanceQuery, QueryResult } from './query.js';
+import { isCardOnFile, type BalanceQuery, type QueryResult } from './query.js';
+import { faceOf } from './steps/validate.step.js';
 import type { PipelineStep } from './step.js';
 import { ValidateStep } from './steps/validate.step.js';
 import { IdentifyRequesterStep } from './steps/identify-requester.step.js';
@@ -76,8 +77,11 @@ export class BalancePipeline {
     detail?: Record<string, string | number | boolean>,
   ): Promise<QueryResult> {
     const ctx = new QueryContext(query);
-    const parsed = Pan.parse(query.card.pan);
-    if (parsed.ok) ctx.pan = parsed.pan;
+    if (isCardOnFile(query.card)) ctx.cardFace = faceOf(query.card);
+    else {
+      const parsed = Pan.parse(query.card.pan);
+      if (parsed.ok) ctx.pan = parsed.pan;
+    }
     ctx.end(outcome);
     ctx.auditDetail = detail;
     return this.audited(ctx);
@@ -112,10 +116,10 @@ function toResult(ctx: QueryContext): QueryResult {
     outcome: ctx.outcome ?? 'SYSTEM_ERROR',
     asOf: ctx.receivedAt,
     card:
-      ctx.pan && ctx.issuer && ctx.card
+      ctx.cardMasked && ctx.cardLast4 && ctx.issuer && ctx.card
         ? {
-            last4: ctx.pan.last4,
-            masked: ctx.pan.masked,
+            last4: ctx.cardLast4,
+            masked: ctx.cardMasked,
             issuerCode: ctx.issuer.code,
             issuerName: ctx.issuer.name,
             locale: ctx.issuer.locale,

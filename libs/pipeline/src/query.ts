@@ -8,13 +8,29 @@ export type Channel = 'rest' | 'pos' | 'sms' | 'voice' | 'web';
 export type RequesterClaim =
   | { readonly kind: 'partner'; readonly clientId: string; readonly scopes: readonly string[] }
   | { readonly kind: 'terminal'; readonly tid: string }
-  | { readonly kind: 'phone'; readonly e164: string };
+  | { readonly kind: 'phone'; readonly e164: string }
+  /** A caller whose number is not on file and who proved to be this cardholder with the phone-banking PIN. */
+  | { readonly kind: 'caller'; readonly e164?: string; readonly cardholderId: string };
 
 /** The card as the channel received it, not yet validated. */
-export interface CardInput {
+export interface PanInput {
   readonly pan: string;
   /** YYMM, when the channel has one. */
   readonly expiry?: string;
+}
+
+/**
+ * A card the channel picked from the cardholder's cards on file (SMS, voice, web): the gateway
+ * holds no PAN for it, only its keyed hash, issuer, BIN and last 4.
+ */
+export interface CardOnFile {
+  readonly onFile: { readonly panHash: string; readonly issuerId: string; readonly bin: string; readonly last4: string };
+}
+
+export type CardInput = PanInput | CardOnFile;
+
+export function isCardOnFile(card: CardInput): card is CardOnFile {
+  return 'onFile' in card;
 }
 
 /** What proves the right to see the card beyond the requester itself. */
@@ -40,6 +56,11 @@ export interface BalanceQuery {
   readonly card: CardInput;
   readonly credential: Credential;
   readonly question: Question;
+  /**
+   * True for the second and later card of one request that fans out (SMS "BAL", a call's
+   * balances): the requester was counted once, with the first card; each card still counts.
+   */
+  readonly requesterCounted?: boolean;
   /** Input problems the channel already found (unknown fields, bad types); they end the query. */
   readonly problems?: readonly string[];
 }

@@ -5,3 +5,5 @@ export * from './jobs/job-queue.port.js';
 export * from './jobs/job-handlers.js';
 export * from './jobs/jobs.module.js';
 export * from './logging/logging.module.js';
+export * from './memory/message-memory.port.js';
+export * from './memory/in-memory-message-memory.js';

@@ -116,7 +116,8 @@ const MAX_MAC_DATA = 32 * 1024;
  * | keyCheckValue                | BU                                                              |
  * | health                       | NC                                                              |
  * | createPhonePinData,          | none: no payShield command computes Saldo's phone-PIN data (an   |
- * | verifyPhonePin               | HMAC over the PIN): CryptoError UNAVAILABLE                     |
+ * | verifyPhonePin,              | HMAC over the PIN): CryptoError UNAVAILABLE                     |
+ * | encryptEnteredPin            |                                                                 |
  * | MAC with a KSN (DUKPT MAC)   | none here (payShield's GW is not implemented): UNAVAILABLE      |
  * | PIN data from a DUKPT block  | none (FW/BK take TPK/ZPK blocks): UNAVAILABLE                   |
  *
@@ -287,6 +288,10 @@ export class PayShieldHsm extends CryptoPort {
 
   async createPhonePinData(_req: { subject: string; pinBlock: EncryptedPinBlock; pan?: Pan }): Promise<string> {
     throw new CryptoError('UNAVAILABLE', 'createPhonePinData is not supported over the payShield driver');
+  }
+
+  async encryptEnteredPin(_req: { pin: string; keyRef: string }): Promise<EncryptedPinBlock> {
+    throw new CryptoError('UNAVAILABLE', 'encryptEnteredPin is not supported over the payShield driver');
   }
 
   async verifyPhonePin(_req: { subject: string; pinBlock: EncryptedPinBlock; pan?: Pan; reference: string }): Promise<PinCheck> {

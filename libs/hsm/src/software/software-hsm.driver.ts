@@ -207,6 +207,14 @@ export class SoftwareHsm extends CryptoPort {
     return phonePinData(key, req.subject, pin);
   }
 
+  async encryptEnteredPin(req: { pin: string; keyRef: string }): Promise<EncryptedPinBlock> {
+    checkKeyRef(req.keyRef);
+    if (typeof req.pin !== 'string' || !/^\d{4,12}$/.test(req.pin)) throw new CryptoError('BAD_INPUT', 'a PIN is 4 to 12 digits');
+    const key = pinKeyOf(await this.#keys.get(req.keyRef, PIN_BLOCK_KEY));
+    checkPinKeyForFormat(key, 'ISO-1', `key "${req.keyRef}"`);
+    return { format: 'ISO-1', block: blockFromPin(key, 'ISO-1', req.pin, undefined, `key "${req.keyRef}"`), keyRef: req.keyRef };
+  }
+
   async verifyPhonePin(req: {
     subject: string;
     pinBlock: EncryptedPinBlock;

@@ -36,6 +36,10 @@ export class PrismaIssuerDirectory extends IssuerDirectory {
     return best?.issuer;
   }
 
+  async byId(issuerId: string): Promise<IssuerRoute | undefined> {
+    return (await this.table()).find((r) => r.issuer.id === issuerId)?.issuer;
+  }
+
   private async table(): Promise<Range[]> {
     if (this.ranges && this.ranges.until > Date.now()) return this.ranges.list;
     this.loading ??= this.load().finally(() => (this.loading = undefined));

@@ -6,6 +6,7 @@ import { claimLabel } from '../steps/audit.step.js';
 
 const CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
+const CARDHOLDER_SCOPES: ReadonlySet<string> = new Set(['balances:read', 'transactions:read']);
 
 /**
  * Requesters from the database. Partner clients and terminals are cached for a few seconds: a
@@ -20,16 +21,44 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
   }
 
   async resolve(claim: RequesterClaim): Promise<RequesterLookup> {
-    // The phone channels (issue 5) bring their own directory.
-    if (claim.kind === 'phone') return { found: false };
-    const key = claimLabel(claim);
+    const key = claim.kind === 'phone' ? `phone:${claim.e164}` : claim.kind === 'caller' ? `caller:${claim.cardholderId}` : claimLabel(claim);
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.lookup;
-    const lookup = claim.kind === 'partner' ? await this.partner(claim.clientId) : await this.terminal(claim.tid);
+    const lookup = await this.lookup(claim);
     // Bounded: unknown ids sent by strangers must not grow the map without end.
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(key, { until: Date.now() + CACHE_MS, lookup });
     return lookup;
+  }
+
+  private async lookup(claim: RequesterClaim): Promise<RequesterLookup> {
+    switch (claim.kind) {
+      case 'partner':
+        return this.partner(claim.clientId);
+      case 'terminal':
+        return this.terminal(claim.tid);
+      case 'phone':
+        return this.phone(claim.e164);
+      case 'caller':
+        return this.caller(claim);
+    }
+  }
+
+  /** A verified number on file speaks for its cardholder, and only for that cardholder's cards. */
+  private async phone(e164: string): Promise<RequesterLookup> {
+    const phone = await this.prisma.phoneNumber.findUnique({ where: { e164 }, select: { verifiedAt: true, cardholderId: true } });
+    if (!phone?.verifiedAt) return { found: false };
+    return {
+      found: true,
+      requester: { label: claimLabel({ kind: 'phone', e164 }), issuerAccess: 'all', cardholderId: phone.cardholderId },
+      scopes: CARDHOLDER_SCOPES,
+    };
+  }
+
+  private async caller(claim: Extract<RequesterClaim, { kind: 'caller' }>): Promise<RequesterLookup> {
+    const holder = await this.prisma.cardholder.findUnique({ where: { id: claim.cardholderId }, select: { id: true } });
+    if (!holder) return { found: false };
+    return { found: true, requester: { label: claimLabel(claim), issuerAccess: 'all', cardholderId: holder.id }, scopes: CARDHOLDER_SCOPES };
   }
 
   /** An active terminal may ask about cards of every issuer (it is the acquirer's, not an issuer's). */

@@ -16,8 +16,8 @@ export class AuditStep {
       at: ctx.receivedAt,
       channel: ctx.query.channel,
       requester: ctx.requester?.label ?? claimLabel(ctx.query.requester),
-      cardMasked: ctx.pan?.masked ?? null,
-      cardLast4: ctx.pan?.last4 ?? null,
+      cardMasked: ctx.cardMasked ?? null,
+      cardLast4: ctx.cardLast4 ?? null,
       issuerCode: ctx.issuer?.code ?? null,
       outcome: ctx.outcome ?? 'SYSTEM_ERROR',
       latencyMicros: Math.min(latencyMicros, 2_147_483_647),
@@ -35,6 +35,13 @@ export function claimLabel(claim: RequesterClaim): string {
     case 'terminal':
       return `terminal:${claim.tid}`;
     case 'phone':
-      return `phone:${claim.e164.slice(0, -4).replace(/\d/g, '*')}${claim.e164.slice(-4)}`;
+      return `phone:${maskPhone(claim.e164)}`;
+    case 'caller':
+      return `caller:${claim.e164 ? maskPhone(claim.e164) : 'withheld'}`;
   }
+}
+
+/** A phone number as people and logs may see it: the last 4 digits only. */
+export function maskPhone(e164: string): string {
+  return `${e164.slice(0, -4).replace(/\d/g, '*')}${e164.slice(-4)}`;
 }

@@ -13,6 +13,11 @@ export class CardChecksStep implements PipelineStep {
   async run(ctx: QueryContext): Promise<void> {
     const card = ctx.card;
     if (!card) throw new Error('card-checks step needs a card');
+    const holder = ctx.requester?.cardholderId;
+    if (holder !== undefined && card.cardholderId !== holder) {
+      ctx.auditDetail = { ...ctx.auditDetail, notCardholders: true };
+      return ctx.end('UNKNOWN_CARD');
+    }
     if (ctx.expiry !== undefined && ctx.expiry !== card.expiry) {
       ctx.auditDetail = { ...ctx.auditDetail, expiryMismatch: true };
       return ctx.end('UNKNOWN_CARD');

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CryptoPort } from '#hsm';
-import { RateLimitService, type RateDimension } from '#platform';
+import { RateLimitService, type RateDecision, type RateDimension } from '#platform';
 import type { QueryContext } from '../context.js';
 import type { RequesterClaim } from '../query.js';
 import type { PipelineStep } from '../step.js';
+
+const ALLOWED: RateDecision = { allowed: true };
 
 /** Counts the query against its requester and its card (keyed by the PAN's keyed hash, never the PAN). */
 @Injectable()
@@ -16,12 +18,13 @@ export class RateLimitStep implements PipelineStep {
   ) {}
 
   async run(ctx: QueryContext): Promise<void> {
-    const pan = ctx.pan;
-    if (!pan) throw new Error('rate-limit step needs a validated PAN');
-    ctx.panHash ??= await this.crypto.hashPan(pan);
+    if (!ctx.panHash) {
+      if (!ctx.pan) throw new Error('rate-limit step needs a validated PAN or a card on file');
+      ctx.panHash = await this.crypto.hashPan(ctx.pan);
+    }
     const [dimension, key] = requesterKey(ctx.query.requester);
     const [byRequester, byCard] = await Promise.all([
-      this.limits.consume(dimension, key),
+      ctx.query.requesterCounted ? ALLOWED : this.limits.consume(dimension, key),
       this.limits.consume('card', ctx.panHash),
     ]);
     const refused = [byRequester, byCard].filter((d) => !d.allowed);
@@ -40,5 +43,7 @@ function requesterKey(claim: RequesterClaim): [RateDimension, string] {
       return ['terminal', claim.tid];
     case 'phone':
       return ['phone', claim.e164];
+    case 'caller':
+      return ['phone', claim.e164 ?? `cardholder:${claim.cardholderId}`];
   }
 }

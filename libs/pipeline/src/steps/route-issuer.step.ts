@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryContext } from '../context.js';
 import { IssuerDirectory } from '../ports/issuer-directory.port.js';
+import { isCardOnFile } from '../query.js';
 import type { PipelineStep } from '../step.js';
 
 /**
@@ -14,8 +15,12 @@ export class RouteIssuerStep implements PipelineStep {
   constructor(@Inject(IssuerDirectory) private readonly issuers: IssuerDirectory) {}
 
   async run(ctx: QueryContext): Promise<void> {
-    if (!ctx.pan || !ctx.requester) throw new Error('route-issuer step needs a PAN and a requester');
-    const issuer = await this.issuers.route(ctx.pan);
+    if (!ctx.requester) throw new Error('route-issuer step needs a requester');
+    const card = ctx.query.card;
+    let issuer;
+    if (isCardOnFile(card)) issuer = await this.issuers.byId(card.onFile.issuerId);
+    else if (ctx.pan) issuer = await this.issuers.route(ctx.pan);
+    else throw new Error('route-issuer step needs a PAN or a card on file');
     if (!issuer) return ctx.end('NO_SUCH_ISSUER');
     const access = ctx.requester.issuerAccess;
     if (access !== 'all' && !access.has(issuer.id)) {

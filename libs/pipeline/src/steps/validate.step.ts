@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pan } from '#domain';
 import type { QueryContext } from '../context.js';
+import { isCardOnFile, type CardOnFile } from '../query.js';
 import type { PipelineStep } from '../step.js';
 
 const PAN_PROBLEMS = {
@@ -16,11 +17,17 @@ export class ValidateStep implements PipelineStep {
 
   async run(ctx: QueryContext): Promise<void> {
     const problems = [...(ctx.query.problems ?? [])];
-    const parsed = Pan.parse(ctx.query.card.pan);
-    if (parsed.ok) ctx.pan = parsed.pan;
-    else problems.push(PAN_PROBLEMS[parsed.problem]);
+    const card = ctx.query.card;
+    if (isCardOnFile(card)) {
+      ctx.panHash = card.onFile.panHash;
+      ctx.cardFace = faceOf(card);
+    } else {
+      const parsed = Pan.parse(card.pan);
+      if (parsed.ok) ctx.pan = parsed.pan;
+      else problems.push(PAN_PROBLEMS[parsed.problem]);
+    }
 
-    const expiry = ctx.query.card.expiry;
+    const expiry = isCardOnFile(card) ? undefined : card.expiry;
     if (expiry !== undefined) {
       if (/^\d{2}(0[1-9]|1[0-2])$/.test(expiry)) ctx.expiry = expiry;
       else problems.push('expiry: must be YYMM');
@@ -30,4 +37,10 @@ export class ValidateStep implements PipelineStep {
 
     if (problems.length) ctx.end('FORMAT_ERROR', { problems });
   }
+}
+
+/** A card on file shows its BIN and last 4 (the length of its PAN is not kept: 16 digits shown). */
+export function faceOf(card: CardOnFile): { masked: string; last4: string } {
+  const { bin, last4 } = card.onFile;
+  return { masked: `${bin.slice(0, 6)}******${last4}`, last4 };
 }

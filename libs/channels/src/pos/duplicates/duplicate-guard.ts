@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import type { OutcomeCode } from '#pipeline';
-import { MessageMemory } from './message-memory.port.js';
+import { MessageMemory } from '#platform';
 
 /** How long a terminal + STAN + transmission time identifies one request. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;

@@ -1,0 +1,125 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { SaldoConfig } from '#config';
+import { BalancePipeline, type RequesterClaim } from '#pipeline';
+import { JobHandlers, JobQueue, RateLimitService } from '#platform';
+import { CardholderDirectory, CardholderQueries, SmsProvider, type Cardholder, type Language } from '#channels/telephony';
+import { OutboundMessages } from './outbound-messages.js';
+import { SendSmsJob } from './send-sms.job.js';
+import type { SmsCommand } from './sms-command.js';
+import { balanceLine, transactionLines } from './sms-answers.js';
+import {
+  balanceMessages,
+  helpMessage,
+  languageChangedMessage,
+  MINI_STATEMENT_SIZE,
+  miniStatementMessage,
+  noSuchCardMessage,
+  pickCardMessage,
+  rateLimitedMessage,
+  unavailableMessage,
+  unregisteredMessage,
+} from './sms-replies.js';
+
+export const SMS_ANSWER_JOB = 'sms.answer';
+
+export interface SmsAnswerData {
+  readonly correlationId: string;
+  readonly from: string;
+  /** The parsed command, never the raw text (a cardholder may text anything, a card number included). */
+  readonly command: SmsCommand;
+}
+
+/**
+ * Answers one inbound text (worker side): runs the cardholder's queries through the pipeline,
+ * words the reply in their language, stores each message and queues its sending.
+ */
+@Injectable()
+export class SmsAnswerJob implements OnModuleInit {
+  constructor(
+    @Inject(JobHandlers) private readonly handlers: JobHandlers,
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(CardholderDirectory) private readonly cardholders: CardholderDirectory,
+    @Inject(CardholderQueries) private readonly queries: CardholderQueries,
+    @Inject(BalancePipeline) private readonly pipeline: BalancePipeline,
+    @Inject(RateLimitService) private readonly limits: RateLimitService,
+    @Inject(OutboundMessages) private readonly messages: OutboundMessages,
+    @Inject(SendSmsJob) private readonly sender: SendSmsJob,
+    @Inject(SmsProvider) private readonly provider: SmsProvider,
+    @Inject(SaldoConfig) private readonly config: SaldoConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(SMS_ANSWER_JOB, (data) => this.run(data as SmsAnswerData));
+  }
+
+  async enqueue(data: SmsAnswerData): Promise<void> {
+    await this.queue.enqueue(SMS_ANSWER_JOB, data, { attempts: 3, backoffMs: 500 });
+  }
+
+  async run(data: SmsAnswerData): Promise<void> {
+    const holder = await this.cardholders.byPhone(data.from);
+    if (!holder) return this.unregistered(data);
+    const texts = await this.answer(data, holder);
+    const language = data.command.kind === 'language' ? data.command.language : holder.language;
+    for (const body of texts) await this.reply(data, language, body);
+  }
+
+  private async answer(data: SmsAnswerData, holder: Cardholder): Promise<string[]> {
+    const { command } = data;
+    const lang = holder.language;
+    const requester: RequesterClaim = { kind: 'phone', e164: data.from };
+    switch (command.kind) {
+      case 'help':
+      case 'unknown':
+        return [helpMessage(lang)];
+      case 'language':
+        await this.cardholders.setLanguage(holder.id, command.language);
+        return [languageChangedMessage(command.language)];
+      case 'balance': {
+        const all = await this.cardholders.cards(holder.id);
+        const wanted = command.card === 'all' ? undefined : command.card.last4;
+        const cards = wanted === undefined ? all : all.filter((c) => c.last4 === wanted);
+        if (!cards.length) return [wanted === undefined ? unavailableMessage(lang) : noSuchCardMessage(lang, wanted)];
+        const answers = await this.queries.balances('sms', requester, cards);
+        if (answers.length === 1 && answers[0]?.result.outcome === 'RATE_LIMITED' && cards.length > 1) return [rateLimitedMessage(lang)];
+        return balanceMessages(lang, answers.map(balanceLine), answers[0]?.result.asOf ?? new Date(), this.config.timeZones[lang]);
+      }
+      case 'mini': {
+        const all = await this.cardholders.cards(holder.id);
+        const wanted = command.card === 'default' ? undefined : command.card.last4;
+        const cards = wanted === undefined ? all : all.filter((c) => c.last4 === wanted);
+        const card = cards[0];
+        if (!card) return [wanted === undefined ? unavailableMessage(lang) : noSuchCardMessage(lang, wanted)];
+        if (cards.length > 1) return [pickCardMessage(lang, cards.map((c) => c.last4))];
+        const { result } = await this.queries.recentTransactions('sms', requester, card, MINI_STATEMENT_SIZE);
+        if (result.outcome === 'RATE_LIMITED') return [rateLimitedMessage(lang)];
+        if (result.outcome !== 'APPROVED') return balanceMessages(lang, [balanceLine({ card, result })], result.asOf, this.config.timeZones[lang]);
+        return [miniStatementMessage(lang, card.last4, transactionLines(result), this.config.timeZones[lang])];
+      }
+      default: {
+        const never: never = command;
+        return never;
+      }
+    }
+  }
+
+  /**
+   * A number not on file gets one polite answer with no account data, audited as an
+   * unauthenticated query; past the phone rate limit it gets nothing (no SMS pumping through us).
+   */
+  private async unregistered(data: SmsAnswerData): Promise<void> {
+    await this.pipeline.record(
+      { channel: 'sms', correlationId: data.correlationId, requester: { kind: 'phone', e164: data.from }, card: { pan: '' }, credential: { kind: 'requester' }, question: { kind: 'balance' } },
+      'UNAUTHENTICATED',
+    );
+    const decision = await this.limits.consume('phone', data.from);
+    if (!decision.allowed) return;
+    const lang: Language = data.from.startsWith('+86') ? 'zh' : 'en';
+    await this.reply(data, lang, unregisteredMessage(lang));
+  }
+
+  private async reply(data: SmsAnswerData, language: Language, body: string): Promise<void> {
+    const id = await this.messages.create({ to: data.from, body, language, provider: this.provider.name, correlationId: data.correlationId });
+    await this.sender.enqueue(id);
+  }
+}

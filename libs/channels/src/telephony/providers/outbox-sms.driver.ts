@@ -1,0 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { maskPhone } from '#pipeline';
+import { SmsProvider, type OutboundSms, type SmsAccepted } from './sms-provider.port.js';
+
+/**
+ * The embedded default (no SMS account): the message stays in the outbound_messages table, where
+ * the log, the web page and `saldo-sms` show it. Nothing leaves the machine.
+ */
+export class OutboxSmsProvider extends SmsProvider {
+  readonly name = 'outbox';
+  private readonly logger = new Logger('SmsOutbox');
+
+  async send(message: OutboundSms): Promise<SmsAccepted> {
+    this.logger.log(`SMS to ${maskPhone(message.to)} kept in the outbox (no SMS provider configured): ${message.body}`);
+    return { providerMessageId: `OUTBOX-${message.id}`, status: 'delivered' };
+  }
+}
