@@ -33,7 +33,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
 
   /** Every reply to `to` that reached Twilio's API (or the outbox), oldest first. */
   async function replies(to: string): Promise<string[]> {
-    if (viaTwilio) return fake.received.filter((m) => m.params.To === to).map((m) => m.params.Body!);
+    if (viaTwilio) return fake.received.filter((m) => m.params.To === to).map((m) => m.params.Body);
     const rows = await t.prisma.outboundMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'asc' }] });
     return rows.map((r) => r.body);
   }
@@ -87,7 +87,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
 
   it('answers BAL 0010 (case and spaces do not matter) with that card only', async () => {
     const [reply] = await text(ALICE, '  bal   0010 ');
-    expectOneSegment(reply!, 'en');
+    expectOneSegment(reply, 'en');
     expect(reply).toContain('0010');
     expect(reply).toContain('1,234.56');
     expect(reply).toContain('10,000.00'); // its savings account
@@ -102,33 +102,33 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
 
   it('answers MINI 0010 with the last transactions', async () => {
     const [reply] = await text(ALICE, 'mini 0010');
-    expectOneSegment(reply!, 'en');
+    expectOneSegment(reply, 'en');
     expect(reply).toContain('0010');
     expect(reply).toMatch(/\d{2}\/\d{2}/);
   });
 
   it('answers in Chinese for a Chinese cardholder, one UCS-2 segment', async () => {
     const [bal] = await text(LI, '余额');
-    expectOneSegment(bal!, 'zh');
+    expectOneSegment(bal, 'zh');
     expect(bal).toContain('0014');
     expect(bal).toContain('8,888.88');
     const [cxye] = await text(LI, 'cxye 0014');
     expect(cxye).toContain('8,888.88');
     const [mini] = await text(LI, '明细 0014');
-    expectOneSegment(mini!, 'zh');
+    expectOneSegment(mini, 'zh');
     const [help] = await text(LI, '帮助');
-    expectOneSegment(help!, 'zh');
+    expectOneSegment(help, 'zh');
     expect(help).toContain('余额');
   });
 
   it('switches language with LANG ZH / LANG EN and keeps it', async () => {
     const [zh] = await text(ALICE, 'LANG ZH');
-    expectOneSegment(zh!, 'zh');
+    expectOneSegment(zh, 'zh');
     const [bal] = await text(ALICE, 'BAL 0010');
-    expectOneSegment(bal!, 'zh');
+    expectOneSegment(bal, 'zh');
     expect(bal).toContain('1,234.56');
     const [en] = await text(ALICE, 'lang en');
-    expectOneSegment(en!, 'en');
+    expectOneSegment(en, 'en');
     const [help] = await text(ALICE, '?');
     expect(help).toContain('BAL');
   });
@@ -147,7 +147,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
 
   it('answers an unregistered number politely with no account data, audited as unauthenticated', async () => {
     const [reply] = await text(STRANGER, 'BAL');
-    expectOneSegment(reply!, 'en');
+    expectOneSegment(reply, 'en');
     expect(reply).not.toMatch(/\d[\d,]*\.\d{2}/);
     const row = await t.prisma.auditEvent.findFirst({ where: { channel: 'sms', outcome: 'UNAUTHENTICATED' } });
     expect(row?.requester).toBe('phone:+*******0999');
@@ -187,7 +187,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
       // exhaust Li's per-phone budget
     }
     const [reply] = await text(LI, '余额 0014');
-    expectOneSegment(reply!, 'zh');
+    expectOneSegment(reply, 'zh');
     expect(reply).not.toContain('8,888.88');
     expect(await t.prisma.auditEvent.count({ where: { channel: 'sms', outcome: 'RATE_LIMITED' } })).toBeGreaterThan(0);
   });

@@ -7,6 +7,7 @@ import { BankCoreModule } from '#bank-core';
 import { JobsModule, LoggingModule, RedisModule } from '#platform';
 import { ProblemFilter, RestChannelModule } from '#channels/rest';
 import { SmsChannelModule } from '#channels/sms';
+import { VoiceChannelModule } from '#channels/voice';
 import { HealthController } from './health/health.controller.js';
 import { PosServerModule } from './pos/pos-server.module.js';
 
@@ -26,6 +27,7 @@ export class AppModule {
         BankCoreModule,
         RestChannelModule,
         SmsChannelModule,
+        VoiceChannelModule,
         PosServerModule,
       ],
       controllers: [HealthController],

@@ -1,8 +1,10 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
+import { SmsProvider } from '#channels/telephony';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TwilioSignatureGuard } from '#channels/telephony';
 import { DeliveryStatusService, type DeliveryStatusCallback } from './delivery-status.service.js';
 import { InboundSmsService, type InboundSms } from './inbound-sms.service.js';
+import { OutboundMessages } from './outbound-messages.js';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
@@ -14,7 +16,21 @@ export class SmsController {
   constructor(
     @Inject(InboundSmsService) private readonly inbound: InboundSmsService,
     @Inject(DeliveryStatusService) private readonly statuses: DeliveryStatusService,
+    @Inject(OutboundMessages) private readonly messages: OutboundMessages,
+    @Inject(SmsProvider) private readonly provider: SmsProvider,
   ) {}
+
+  /**
+   * The outbox (embedded mode, no SMS provider): the latest replies to a number, for `saldo-sms`.
+   * Signed like a webhook (with the development auth token unless one is configured); absent
+   * whenever a real provider sends the messages.
+   */
+  @Get('outbox')
+  async outbox(@Query('to') to: string | undefined): Promise<{ messages: { id: string; body: string; status: string; createdAt: Date }[] }> {
+    if (this.provider.name !== 'outbox') throw new NotFoundException('no outbox: SMS go out through a provider');
+    if (!to || !/^\+[1-9]\d{6,14}$/.test(to)) throw new NotFoundException('to: an E.164 number is needed');
+    return { messages: await this.messages.latestTo(to, 10) };
+  }
 
   @Post()
   @HttpCode(200)

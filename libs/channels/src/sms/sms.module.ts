@@ -17,7 +17,7 @@ import { SmsController } from './sms.controller.js';
     SendSmsJob,
     SmsAnswerJob,
   ],
-  exports: [OutboundMessages, SmsAnswerJob],
+  exports: [OutboundMessages, SmsAnswerJob, SmsProvider],
 })
 export class SmsJobsModule {}
 

@@ -7,3 +7,5 @@ export { createTwilioClient, type TwilioClient } from './twilio/twilio-client.js
 export { SmsProvider, SmsSendError, type OutboundSms, type SmsAccepted } from './providers/sms-provider.port.js';
 export { createSmsProvider } from './providers/sms-provider.registry.js';
 export { AliyunSmsProvider } from './providers/aliyun-sms.driver.js';
+export { VoiceProvider, type VoiceTurn, type Speech } from './providers/voice-provider.port.js';
+export { TwilioVoiceProvider } from './providers/twilio-voice.driver.js';

@@ -1,0 +1,1 @@
+export { VoiceChannelModule } from './voice.module.js';
