@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -21,7 +21,26 @@ class BareController {
   }
 }
 
-@Module({ controllers: [BareController] })
+/** The webhook baselines: parse the same form body, answer TwiML of the same shape, do nothing else. */
+@Controller('twilio')
+class BareTwilioController {
+  @Post('sms')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/xml')
+  sms(@Body() body: Record<string, string>) {
+    return body.MessageSid ? '<?xml version="1.0" encoding="UTF-8"?><Response/>' : '';
+  }
+
+  @Post('voice/:stage')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/xml')
+  voice(@Body() body: Record<string, string>) {
+    const say = `<Say voice="Polly.Joanna" language="en-US">Card ending zero zero one zero: available balance one thousand two hundred thirty-four dollars and fifty-six cents (${body.Digits ?? ''}).</Say>`;
+    return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}<Gather input="dtmf" action="https://bare.example/twilio/voice/menu?s=1" method="POST" timeout="6" actionOnEmptyResult="true" numDigits="1">${say}</Gather></Response>`;
+  }
+}
+
+@Module({ controllers: [BareController, BareTwilioController] })
 class BareModule {}
 
 const port = Number(process.argv[2] ?? 3901);

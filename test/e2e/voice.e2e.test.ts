@@ -77,12 +77,20 @@ describe(`voice channel (${storage})`, () => {
     const history = await call.press('2');
     expect(history.said).toContain('Recent transactions on the card ending zero zero one zero');
     expect(history.said).toMatch(/(debit|credit) of/);
+    const queries = await t.prisma.auditEvent.count({ where: { channel: 'voice' } });
     const back = await call.press('*');
     expect(back.said).toContain('fifty-six cents');
+    expect(back.said).not.toContain('Recent transactions');
+    expect(await t.prisma.auditEvent.count({ where: { channel: 'voice' } })).toBe(queries); // said again, not asked again
     const main = await call.press('9');
     expect(main.said).toContain('press 0');
+    const menuStep = call.last.action!.slice(PUBLIC_BASE_URL.length);
     const agent = await call.press('0');
     expect(agent.dial).toBe('+15555550199');
+    const started = Date.now();
+    const repeated = await call.post(menuStep, { Digits: '0' });
+    expect(repeated.xml).toBe(agent.xml);
+    expect(Date.now() - started).toBeLessThan(1_000); // answered from the stored turn, not after a wait
 
     const rows = await t.prisma.auditEvent.findMany({ where: { channel: 'voice', correlationId: { not: { contains: ':' } } } });
     expect(rows.filter((r) => r.outcome === 'APPROVED').map((r) => r.cardLast4)).toEqual(expect.arrayContaining(['0010', '0022']));

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
 import { SmsProvider } from '#channels/telephony';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TwilioSignatureGuard } from '#channels/telephony';
@@ -28,7 +28,7 @@ export class SmsController {
   @Get('outbox')
   async outbox(@Query('to') to: string | undefined): Promise<{ messages: { id: string; body: string; status: string; createdAt: Date }[] }> {
     if (this.provider.name !== 'outbox') throw new NotFoundException('no outbox: SMS go out through a provider');
-    if (!to || !/^\+[1-9]\d{6,14}$/.test(to)) throw new NotFoundException('to: an E.164 number is needed');
+    if (!to || !/^\+[1-9]\d{6,14}$/.test(to)) throw new BadRequestException('to: an E.164 number is needed');
     return { messages: await this.messages.latestTo(to, 10) };
   }
 

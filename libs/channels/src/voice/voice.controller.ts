@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { TwilioSignatureGuard } from '#channels/telephony';
@@ -17,6 +17,7 @@ export class VoiceController {
   @Post()
   @HttpCode(200)
   async incoming(@Body() body: CallRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    checkCall(body);
     reply.type(this.session.contentType);
     return this.session.start(body);
   }
@@ -30,9 +31,15 @@ export class VoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     if (!STAGES.includes(stage as Stage)) throw new NotFoundException(`no voice step ${stage}`);
+    checkCall(body);
     const turn = await this.session.step(stage as Stage, step, body);
     if (turn === undefined) throw new NotFoundException('no such call');
     reply.type(this.session.contentType);
     return turn;
   }
+}
+
+/** The call's state is keyed by CallSid: a request without one (or a malformed one) has no call. */
+function checkCall(body: CallRequest): void {
+  if (!/^CA[0-9a-fA-F]{32}$/.test(body.CallSid ?? '')) throw new BadRequestException('CallSid: CA followed by 32 hex digits is required');
 }

@@ -27,6 +27,8 @@ export interface CallState {
   authenticated: boolean;
   /** What "1 repeat" says again: the last balances or transactions spoken. */
   lastReport?: { text: string }[];
+  /** What "* back" returns to: the balances as they were last said. */
+  balanceReport?: { text: string }[];
 }
 
 @Injectable()

@@ -100,11 +100,14 @@ export class IvrFlow {
       case '2':
         return this.transactions(state);
       case '0':
+        state.step++;
         return { say: [this.speak(state, p.transferring)], dial: this.config.voice.agentNumber };
       case '9':
         return this.menu(state, []);
       case '*':
-        return this.balances(state);
+        // Back to the balances as they were said: no new query for what the caller already heard.
+        state.lastReport = state.balanceReport;
+        return this.menu(state, (state.balanceReport ?? []).map((r) => this.speak(state, r.text)));
       default:
         return this.retry(state, digits, [this.speak(state, p.menu)], { numDigits: 1 });
     }
@@ -117,6 +120,7 @@ export class IvrFlow {
     const answers = await this.queries.balances('voice', this.requester(state), cards);
     if (answers.length === 1 && answers[0]?.result.outcome === 'RATE_LIMITED' && cards.length > 1) return this.end(state, p.rateLimited);
     state.lastReport = balanceSentences(state.language, answers).map((text) => ({ text }));
+    state.balanceReport = state.lastReport;
     return this.menu(state, state.lastReport.map((r) => this.speak(state, r.text)));
   }
 
