@@ -37,6 +37,7 @@ const CALL_KEYS = ['135790', '1', '2', '9'];
  * the service time instead of the queue a closed loop at saturation builds.
  */
 const SMS_RATE = 300;
+const RATE_CONNECTIONS = 8;
 const IVR_RATE = 150;
 
 interface Figures {
@@ -141,7 +142,8 @@ function signedForm(path: string, params: Record<string, string>) {
 async function smsLoad(port: number, rate?: number): Promise<Figures> {
   const opts = {
     url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
+    // At a fixed rate, few connections: autocannon paces each one, so many would send in bursts.
+    connections: rate ? RATE_CONNECTIONS : CONNECTIONS,
     ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
@@ -166,7 +168,8 @@ interface CallContext {
 async function ivrLoad(port: number, follow: boolean, rate?: number): Promise<Figures> {
   const opts = {
     url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
+    // At a fixed rate, few connections: autocannon paces each one, so many would send in bursts.
+    connections: rate ? RATE_CONNECTIONS : CONNECTIONS,
     ...(rate ? { overallRate: rate } : {}),
     requests: [
       {

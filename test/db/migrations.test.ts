@@ -34,6 +34,7 @@ const TABLES = [
   'issuers',
   'keys',
   'operators',
+  'outbound_messages',
   'partner_client_issuers',
   'partner_clients',
   'phone_numbers',

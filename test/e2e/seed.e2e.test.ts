@@ -47,6 +47,7 @@ describe(`demo seed (${storage})`, () => {
       'PHONE_PVK',
       'PVK',
       'TAK.SALDO003',
+      'TPK.IVR',
       'TPK.SALDO003',
       'TPK.SEED',
     ]);

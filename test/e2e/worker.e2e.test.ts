@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JobQueue } from '#platform';
 import { PURGE_IDEMPOTENCY_JOB } from '#channels/rest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { inboundSms, postSigned, PUBLIC_BASE_URL, TEST_AUTH_TOKEN } from '../support/twilio-webhooks.js';
 
 const storage = inject('storage');
 const WORKER = 'dist/apps/worker/src/main.js';
@@ -16,7 +17,7 @@ describe.skipIf(storage !== 'postgres')('worker process (BullMQ on Redis)', () =
 
   beforeAll(async () => {
     if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run npm run build first (npm test does)`);
-    t = await startTestApp('worker', storage, { WORKER_IN_PROCESS: 'false' });
+    t = await startTestApp('worker', storage, { WORKER_IN_PROCESS: 'false', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN });
   });
   afterAll(async () => {
     worker?.kill('SIGTERM');
@@ -42,5 +43,17 @@ describe.skipIf(storage !== 'postgres')('worker process (BullMQ on Redis)', () =
     }
     expect(await t.prisma.idempotencyRecord.count({ where: { key: 'old-key' } }), output).toBe(0);
     expect(output).toContain('saldo worker started');
+  });
+
+  it('answers a text the API acknowledged: the query and the reply run in the worker', async () => {
+    const res = await postSigned(t.baseUrl, '/twilio/sms', inboundSms('+15555550100', 'BAL 0010'));
+    expect(res.status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    let reply;
+    while (Date.now() < deadline && !(reply = await t.prisma.outboundMessage.findFirst({ where: { to: '+15555550100', status: 'delivered' } }))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(reply?.body, output).toContain('1,234.56');
+    expect(reply?.provider).toBe('outbox');
   });
 });
