@@ -12,6 +12,7 @@ import { DEFAULT_POS_FRAMING, frame } from '../libs/channels/src/pos/pos-framing
 import { SimulatedTerminal } from '../apps/pos-simulator/src/simulated-terminal.js';
 import { demoTerminalProfile } from '../apps/pos-simulator/src/terminal-profile.js';
 import type { TerminalCounters, TerminalStateStore } from '../apps/pos-simulator/src/terminal-state.js';
+import { auditRows, freshDatabase, median } from './bench-support.js';
 import { printProfileSummary, summariseProfile, type AttributionRule, type ProfileSummary } from './cpu-profile-summary.js';
 
 /**
@@ -631,17 +632,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await admin.end();
-  }
-  return `postgresql://postgres@127.0.0.1:5432/${DB}`;
-}
 
 interface Gateway {
   readonly child: ChildProcess;
@@ -774,16 +764,6 @@ async function probe(port: number, pool: FramePool): Promise<string[]> {
   return lines;
 }
 
-async function auditRows(url: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE channel = 'pos'");
-    return rows[0]?.n ?? 0;
-  } finally {
-    await c.end();
-  }
-}
 
 async function dropRedisKeys(pattern: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -812,12 +792,6 @@ function peakRssMb(pid: number | undefined): number | undefined {
 
 // ---- report -----------------------------------------------------------------------------------
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return 0;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ratio3 = (n: number): number => Math.round(n * 1000) / 1000;
@@ -876,7 +850,7 @@ async function main(): Promise<void> {
   let echo: { child: ChildProcess; port: number } | undefined;
   let failed = false;
   try {
-    const dbUrl = await freshDatabase();
+    const dbUrl = await freshDatabase(DB, false);
     const gw = await startGateway(dbUrl);
     gateway = gw;
     // Start-up work overlaps; none of it is measured.

@@ -1,9 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { deployMigrations } from '#db';
+import { auditRows, freshDatabase, median, startProcess, waitReady } from './bench-support.js';
 
 /**
  * `npm run bench`: REST balance-inquiry throughput and latency of the gateway (PostgreSQL + Redis,
@@ -16,7 +14,6 @@ const CONNECTIONS = 64;
 const WARMUP_S = 3;
 const MEASURE_S = 10;
 const ROUNDS = 2;
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB = 'saldo_bench';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const GATEWAY_PORT = 3902;
@@ -33,9 +30,9 @@ interface Figures {
 
 async function main(): Promise<void> {
   const dist = join(import.meta.dirname, '..');
-  const dbUrl = await freshDatabase();
-  const bare = await start(join(dist, 'bench/bare-server.js'), [String(BARE_PORT)], {});
-  const gateway = await start(join(dist, 'apps/api/src/main.js'), [], {
+  const dbUrl = await freshDatabase(DB);
+  const bare = await startProcess(join(dist, 'bench/bare-server.js'), [String(BARE_PORT)], {}, true);
+  const gateway = await startProcess(join(dist, 'apps/api/src/main.js'), [], {
     DEMO_MODE: 'true',
     PORT: String(GATEWAY_PORT),
     DATABASE_URL: dbUrl,
@@ -99,35 +96,7 @@ async function load(port: number, token: string | undefined): Promise<Figures> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
-/** The heap cap `npm run start:api` runs with (package.json): a bigger heap only delays collection. */
-const NODE_FLAGS = ['--max-old-space-size=192'];
 
-function start(script: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, args, {
-      env: { PATH: process.env.PATH, ...env },
-      execArgv: NODE_FLAGS,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.once('message', () => resolve(child));
-    if (!script.endsWith('bare-server.js')) resolve(child);
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 async function tokenFor(base: string): Promise<string> {
   const res = await fetch(`${base}/oauth/token`, {
@@ -139,24 +108,7 @@ async function tokenFor(base: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const url = `postgresql://postgres@127.0.0.1:5432/${DB}`;
-  await deployMigrations(url);
-  return url;
-}
 
-async function auditRows(url: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM audit_events');
-  await c.end();
-  return Number(rows[0]?.n ?? 0);
-}
 
 /** VmHWM: the process's peak resident set size. */
 function peakRss(pid: number): number {
@@ -165,11 +117,6 @@ function peakRss(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 main().catch((err: unknown) => {
   console.error('bench failed:', err);

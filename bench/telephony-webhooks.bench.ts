@@ -1,12 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import twilio from 'twilio';
-import { deployMigrations } from '#db';
+import { freshDatabase, median, startProcess, waitReady } from './bench-support.js';
 
 /**
  * `npm run bench` (4th part): Twilio webhooks on the gateway (PostgreSQL + Redis, jobs queued to
@@ -22,7 +20,6 @@ const CONNECTIONS = 32;
 const WARMUP_S = 3;
 const MEASURE_S = 10;
 const ROUNDS = 2;
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB = 'saldo_bench_telephony';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const GATEWAY_PORT = 3912;
@@ -50,10 +47,10 @@ interface Figures {
 
 async function main(): Promise<void> {
   const dist = join(import.meta.dirname, '..');
-  const dbUrl = await freshDatabase();
+  const dbUrl = await freshDatabase(DB);
   const prefix = `saldo-bench-tel-${process.pid}`;
-  const bare = await start(join(dist, 'bench/bare-server.js'), [String(BARE_PORT)], {});
-  const gateway = await start(join(dist, 'apps/api/src/main.js'), [], {
+  const bare = await startProcess(join(dist, 'bench/bare-server.js'), [String(BARE_PORT)], {}, true);
+  const gateway = await startProcess(join(dist, 'apps/api/src/main.js'), [], {
     DEMO_MODE: 'true',
     PORT: String(GATEWAY_PORT),
     PUBLIC_BASE_URL: PUBLIC,
@@ -205,45 +202,9 @@ function ratio(r: Record<'bare' | 'gateway', Figures[]>): number {
   return Number((median(r.gateway.map((f) => f.rps)) / median(r.bare.map((f) => f.rps))).toFixed(3));
 }
 
-function start(script: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, args, { env: { PATH: process.env.PATH, ...env }, execArgv: ['--max-old-space-size=192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.once('message', () => resolve(child));
-    if (!script.endsWith('bare-server.js')) resolve(child);
-  });
-}
 
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const url = `postgresql://postgres@127.0.0.1:5432/${DB}`;
-  await deployMigrations(url);
-  return url;
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 main().catch((err: unknown) => {
   console.error('bench failed:', err);

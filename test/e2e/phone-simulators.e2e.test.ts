@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CallClientError, playCall, scriptedKeypad, spokenTexts, type CallEvent } from '../../apps/call-simulator/src/call-client.js';
-import { decodeXmlEntities, parseTwiml, TwimlError } from '../../apps/call-simulator/src/twiml.js';
-import { sendSms, SmsClientError } from '../../apps/sms-simulator/src/sms-client.js';
+import { CallClientError, playCall, scriptedKeypad, spokenTexts, type CallEvent } from '../../apps/phone-simulator/src/call-client.js';
+import { decodeXmlEntities, parseTwiml, TwimlError } from '../../apps/phone-simulator/src/twiml.js';
+import { sendSms, SmsClientError } from '../../apps/phone-simulator/src/sms-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { PUBLIC_BASE_URL, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../support/twilio-webhooks.js';
 
@@ -137,7 +137,7 @@ describe.runIf(storage === 'postgres')('saldo-sms, replies on its fake Twilio AP
     expect(joined).toContain('0010');
     expect(joined).toContain('1,234.56');
     const row = await t.prisma.outboundMessage.findFirstOrThrow({ where: { to: ALICE }, orderBy: { createdAt: 'desc' } });
-    expect(row).toMatchObject({ provider: 'twilio', status: 'queued' });
+    expect(row).toMatchObject({ provider: 'twilio', status: 'sending' });
     expect(row.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RateLimitService } from '#platform';
+import { JobHandlers, RateLimitService } from '#platform';
 import { smsSegments } from '../../libs/channels/src/sms/sms-segments.js';
 import { FakeTwilioApi, INVALID_TO, TOO_MANY_REQUESTS } from '../support/fake-twilio.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -76,7 +76,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     for (const card of DEMO_CARDS) expect(joined).not.toContain(card.pan);
     if (viaTwilio) {
       const sent = fake.received.at(-1)!.params;
-      expect(sent.StatusCallback).toBe(`${PUBLIC_BASE_URL}/twilio/sms/status`);
+      expect(sent.StatusCallback).toMatch(new RegExp(`^${PUBLIC_BASE_URL}/twilio/sms/status\\?m=[0-9a-f-]{36}$`));
       expect(sent.ValidityPeriod).toBe('300');
       expect(sent.From).toBe('+15555550000');
     }
@@ -204,7 +204,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
       expect(reply).toContain('0010');
       expect(fake.requests).toBe(requests + 2);
       const row = await lastRowTo(ALICE);
-      expect(row).toMatchObject({ attempts: 2, lastError: null, status: 'queued', provider: 'twilio' });
+      expect(row).toMatchObject({ attempts: 2, lastError: null, status: 'sending', provider: 'twilio' });
       expect(row.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
     });
 
@@ -239,6 +239,21 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
       const unsigned = await postSigned(t.baseUrl, '/twilio/sms/status', status('failed'), { token: 'not-the-auth-token-at-all' });
       expect(unsigned.status).toBe(403);
       expect((await lastRowTo(ALICE)).status).toBe('read');
+    });
+
+    it('sends each message once, with our id in its status callback URL', async () => {
+      await text(ALICE, 'BAL 0010');
+      const row = await lastRowTo(ALICE);
+      const sent = fake.received.at(-1)!.params;
+      expect(sent.StatusCallback).toBe(`${PUBLIC_BASE_URL}/twilio/sms/status?m=${row.id}`);
+      // A callback that beats the provider's answer (no MessageSid known yet) still finds it by our id.
+      const early = await postSigned(t.baseUrl, `/twilio/sms/status?m=${row.id}`, { MessageSid: `SM${'f'.repeat(32)}`, MessageStatus: 'delivered' });
+      expect(early.status).toBe(204);
+      expect((await lastRowTo(ALICE)).status).toBe('delivered');
+      // The job runs again (a redelivery): the message is not sent a second time.
+      const requests = fake.requests;
+      await t.app.get(JobHandlers).run('sms.send', { messageId: row.id });
+      expect(fake.requests).toBe(requests);
     });
   });
 });

@@ -92,7 +92,7 @@ describe(`voice channel (${storage})`, () => {
     expect(repeated.xml).toBe(agent.xml);
     expect(Date.now() - started).toBeLessThan(1_000); // answered from the stored turn, not after a wait
 
-    const rows = await t.prisma.auditEvent.findMany({ where: { channel: 'voice', correlationId: { not: { contains: ':' } } } });
+    const rows = await t.prisma.auditEvent.findMany({ where: { channel: 'voice', correlationId: { startsWith: call.callSid } } });
     expect(rows.filter((r) => r.outcome === 'APPROVED').map((r) => r.cardLast4)).toEqual(expect.arrayContaining(['0010', '0022']));
   });
 
@@ -135,6 +135,36 @@ describe(`voice channel (${storage})`, () => {
     const refused = await call.press(ALICE_PHONE_PIN);
     expect(refused.said).toContain('could not verify that card number and PIN');
     expect(await t.prisma.auditEvent.count({ where: { channel: 'voice', outcome: 'UNKNOWN_CARD' } })).toBeGreaterThan(0);
+
+    // A real card with a wrong PIN gets exactly the same answer: the menu tells nobody which cards exist.
+    const real = new Call(UNKNOWN);
+    await real.start();
+    await real.press('2');
+    await real.press('6217000000000014'); // Li's card
+    const wrong = await real.press('000000');
+    expect(wrong.said).toBe(refused.said);
+    expect(wrong.action?.replace(/s=\d+$/, '')).toBe(refused.action?.replace(/s=\d+$/, ''));
+    // Three failures in one call end it, whatever the cards tried.
+    await real.press('4111111111111111');
+    expect((await real.press('111111')).hangup).toBe(false);
+    await real.press('6217000000000014');
+    const bye = await real.press('222222');
+    expect(bye.hangup).toBe(true);
+    await t.prisma.cardholder.updateMany({ where: { phones: { some: { e164: LI } } }, data: { phonePinTries: 0, phonePinLockedAt: null } });
+  });
+
+  it('gives parallel calls three phone-PIN guesses between them, not three each', async () => {
+    const calls = Array.from({ length: 6 }, () => new Call(LI));
+    await Promise.all(calls.map((c) => c.start()));
+    const turns = await Promise.all(calls.map((c) => c.press('000000')));
+    expect(turns.filter((turn) => turn.said.includes('密码不正确')).length).toBeLessThanOrEqual(2);
+    const holder = await t.prisma.cardholder.findFirstOrThrow({ where: { phones: { some: { e164: LI } } } });
+    expect(holder.phonePinTries).toBe(3);
+    expect(holder.phonePinLockedAt).not.toBeNull();
+    const late = new Call(LI);
+    await late.start();
+    expect((await late.press(LI_PHONE_PIN)).said).not.toContain('可用余额');
+    await t.prisma.cardholder.updateMany({ where: { id: holder.id }, data: { phonePinTries: 0, phonePinLockedAt: null } });
   });
 
   it('locks voice access after three wrong phone PINs until an operator unlocks it; a replayed step counts once', async () => {
@@ -158,7 +188,7 @@ describe(`voice channel (${storage})`, () => {
     expect(stillLocked.said).toContain('locked');
     expect(stillLocked.said).not.toContain('dollars');
 
-    const outcomes = (await t.prisma.auditEvent.findMany({ where: { channel: 'voice', detail: { path: ['step'], equals: 'phone-pin' } } })).map((r) => r.outcome);
+    const outcomes = (await t.prisma.auditEvent.findMany({ where: { channel: 'voice', requester: 'phone:+*******0100', detail: { path: ['step'], equals: 'phone-pin' } } })).map((r) => r.outcome);
     expect(outcomes.filter((o) => o === 'WRONG_PIN').length).toBe(2);
     expect(outcomes).toContain('PIN_TRIES_EXCEEDED');
 

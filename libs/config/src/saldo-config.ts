@@ -144,6 +144,13 @@ export class SaldoConfig {
       phoneNumber: e.TWILIO_PHONE_NUMBER,
     };
     const provider = e.SMS_PROVIDER ?? (e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+    if (this.production && provider === 'outbox' && e.TWILIO_AUTH_TOKEN && e.SMS_PROVIDER === undefined) {
+      // Webhooks would be answered into a table nobody reads: a missing account SID, not a choice.
+      throw new ConfigError('TWILIO_ACCOUNT_SID: needed in production with TWILIO_AUTH_TOKEN (or set SMS_PROVIDER explicitly)');
+    }
+    if (this.production && e.TWILIO_API_BASE_URL?.startsWith('http:')) {
+      throw new ConfigError('TWILIO_API_BASE_URL: production sends the account credentials over https only');
+    }
     if (provider === 'twilio' && !e.TWILIO_ACCOUNT_SID) throw new ConfigError('SMS_PROVIDER: twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
     const aliyun =
       e.ALIYUN_SMS_ACCESS_KEY_ID && e.ALIYUN_SMS_ACCESS_KEY_SECRET && e.ALIYUN_SMS_SIGN_NAME && e.ALIYUN_SMS_TEMPLATE_CODE

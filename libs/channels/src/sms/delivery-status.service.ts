@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OutboundMessages } from './outbound-messages.js';
+import { messageIdFrom, OutboundMessages } from './outbound-messages.js';
 
 export interface DeliveryStatusCallback {
   readonly MessageSid?: string;
@@ -12,9 +12,11 @@ export interface DeliveryStatusCallback {
 export class DeliveryStatusService {
   constructor(@Inject(OutboundMessages) private readonly messages: OutboundMessages) {}
 
-  async apply(callback: DeliveryStatusCallback): Promise<boolean> {
+  async apply(callback: DeliveryStatusCallback, ourId?: string): Promise<boolean> {
     const { MessageSid: sid, MessageStatus: status, ErrorCode: errorCode } = callback;
-    if (!sid || !status) return false;
-    return this.messages.advance(sid, status, errorCode || undefined);
+    if (!status) return false;
+    const id = messageIdFrom(ourId);
+    if (id) return this.messages.advance({ id }, status, errorCode || undefined);
+    return sid ? this.messages.advance({ providerMessageId: sid }, status, errorCode || undefined) : false;
   }
 }

@@ -35,7 +35,13 @@ export class InboundSmsService {
       this.logger.log(`replayed message ${sid} from ${maskPhone(from)} ignored`);
       return 'replay';
     }
-    await this.answers.enqueue({ correlationId: randomUUID(), from, command: parseSmsCommand(body) });
+    try {
+      await this.answers.enqueue({ correlationId: randomUUID(), from, command: parseSmsCommand(body) });
+    } catch (err) {
+      // Not queued: forget the claim, so Twilio's retry of this message is answered, not ignored.
+      await this.memory.delete(`sms:in:${sid}`);
+      throw err;
+    }
     return 'queued';
   }
 }

@@ -11,6 +11,13 @@ export interface StoredMessage {
   readonly attempts: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Our id of a message as it comes back in a status callback URL (?m=), when it is one. */
+export function messageIdFrom(value: string | undefined): string | undefined {
+  return value && UUID.test(value) ? value : undefined;
+}
+
 /** The outbound_messages table: every reply, its provider id and its furthest delivery state. */
 @Injectable()
 export class OutboundMessages {
@@ -32,26 +39,37 @@ export class OutboundMessages {
     return row ?? undefined;
   }
 
+  /**
+   * Takes a queued message for sending: only one job run wins, and a message that was handed to
+   * the provider is never queued again (if the process dies in between it stays "sending": at
+   * most once, since a balance delivered twice or late helps nobody).
+   */
+  async claim(id: string): Promise<boolean> {
+    const { count } = await this.prisma.outboundMessage.updateMany({
+      where: { id, status: 'queued' },
+      data: { status: 'sending', statusRank: statusRank('sending'), attempts: { increment: 1 } },
+    });
+    return count === 1;
+  }
+
+  /** The provider took it: its id, and its state unless a status callback already went further. */
   async accepted(id: string, providerMessageId: string, status: string): Promise<void> {
-    await this.prisma.outboundMessage.update({
-      where: { id },
-      data: { providerMessageId, status, statusRank: statusRank(status) ?? 1, attempts: { increment: 1 }, lastError: null },
-    });
+    await this.prisma.outboundMessage.update({ where: { id }, data: { providerMessageId, lastError: null } });
+    await this.advance({ id }, status);
   }
 
+  /** A failed attempt: back in the queue for the retry, or failed for good. */
   async attemptFailed(id: string, error: string, final: boolean): Promise<void> {
-    await this.prisma.outboundMessage.update({
-      where: { id },
-      data: { attempts: { increment: 1 }, lastError: error, ...(final ? { status: 'failed', statusRank: statusRank('failed') } : {}) },
-    });
+    const next = final ? 'failed' : 'queued';
+    await this.prisma.outboundMessage.update({ where: { id }, data: { lastError: error, status: next, statusRank: statusRank(next) } });
   }
 
-  /** Applies a status callback unless the message is already as far or further; answers whether it moved. */
-  async advance(providerMessageId: string, status: string, errorCode?: string): Promise<boolean> {
+  /** Applies a delivery state unless the message is already as far or further; answers whether it moved. */
+  async advance(which: { id: string } | { providerMessageId: string }, status: string, errorCode?: string): Promise<boolean> {
     const rank = statusRank(status);
     if (rank === undefined) return false;
     const { count } = await this.prisma.outboundMessage.updateMany({
-      where: { providerMessageId, statusRank: { lt: rank } },
+      where: { ...which, statusRank: { lt: rank } },
       data: { status, statusRank: rank, ...(errorCode ? { lastError: `provider error ${errorCode}` } : {}) },
     });
     return count > 0;

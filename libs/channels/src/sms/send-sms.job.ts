@@ -40,22 +40,30 @@ export class SendSmsJob implements OnModuleInit {
   async run(data: SendSmsData): Promise<void> {
     const message = await this.messages.find(data.messageId);
     if (!message) return this.logger.warn(`no outbound message ${data.messageId}`);
-    if (message.status !== 'queued') return; // already sent by an earlier attempt of this job
+    if (!(await this.messages.claim(message.id))) return; // sent, failed, or taken by another run
+    let accepted;
     try {
-      const accepted = await this.provider.send({
+      accepted = await this.provider.send({
         id: message.id,
         to: message.to,
         body: message.body,
         validitySeconds: this.config.sms.validitySeconds,
-        statusCallbackUrl: `${this.config.http.publicBaseUrl}/twilio/sms/status`,
+        // Our id rides along, so a callback that beats the provider's answer still finds the message.
+        statusCallbackUrl: `${this.config.http.publicBaseUrl}/twilio/sms/status?m=${message.id}`,
       });
+    } catch (err) {
+      const final = !(err instanceof SmsSendError) || err.kind === 'permanent' || message.attempts + 1 >= SEND_SMS_ATTEMPTS;
+      const reason = err instanceof SmsSendError ? err.message : 'unexpected error';
+      await this.messages.attemptFailed(message.id, reason, final);
+      this.logger.warn(`SMS ${message.id} to ${maskPhone(message.to)}: ${reason}${final ? ' (not retried)' : ' (will retry)'}`);
+      if (!final) throw err;
+      return;
+    }
+    try {
       await this.messages.accepted(message.id, accepted.providerMessageId, accepted.status);
     } catch (err) {
-      if (!(err instanceof SmsSendError)) throw err;
-      const final = err.kind === 'permanent' || message.attempts + 1 >= SEND_SMS_ATTEMPTS;
-      await this.messages.attemptFailed(message.id, err.message, final);
-      this.logger.warn(`SMS ${message.id} to ${maskPhone(message.to)}: ${err.message}${final ? ' (not retried)' : ' (will retry)'}`);
-      if (!final) throw err;
+      // Sent: never send again. The status callbacks (?m=) still bring its delivery state.
+      this.logger.error(`SMS ${message.id} sent as ${accepted.providerMessageId} but not recorded: ${err instanceof Error ? err.message : 'error'}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SaldoConfig } from '#config';
-import { BalancePipeline, type RequesterClaim } from '#pipeline';
+import { BalancePipeline, type BalanceQuery, type RequesterClaim } from '#pipeline';
 import { JobHandlers, JobQueue, RateLimitService } from '#platform';
 import { CardholderDirectory, CardholderQueries, SmsProvider, type Cardholder, type Language } from '#channels/telephony';
 import { OutboundMessages } from './outbound-messages.js';
@@ -59,7 +59,13 @@ export class SmsAnswerJob implements OnModuleInit {
   async run(data: SmsAnswerData): Promise<void> {
     const holder = await this.cardholders.byPhone(data.from);
     if (!holder) return this.unregistered(data);
-    const texts = await this.answer(data, holder);
+    // One text, one count against the phone, whatever it asks and however many cards it covers.
+    let texts: string[];
+    if ((await this.limits.consume('phone', data.from)).allowed) texts = await this.answer(data, holder);
+    else {
+      await this.pipeline.record(refusedQuery(data), 'RATE_LIMITED', { reason: 'phone' });
+      texts = [rateLimitedMessage(holder.language)];
+    }
     const language = data.command.kind === 'language' ? data.command.language : holder.language;
     for (const body of texts) await this.reply(data, language, body);
   }
@@ -80,8 +86,7 @@ export class SmsAnswerJob implements OnModuleInit {
         const wanted = command.card === 'all' ? undefined : command.card.last4;
         const cards = wanted === undefined ? all : all.filter((c) => c.last4 === wanted);
         if (!cards.length) return [wanted === undefined ? unavailableMessage(lang) : noSuchCardMessage(lang, wanted)];
-        const answers = await this.queries.balances('sms', requester, cards);
-        if (answers.length === 1 && answers[0]?.result.outcome === 'RATE_LIMITED' && cards.length > 1) return [rateLimitedMessage(lang)];
+        const answers = await this.queries.balances('sms', requester, cards, data.correlationId);
         return balanceMessages(lang, answers.map(balanceLine), answers[0]?.result.asOf ?? new Date(), this.config.timeZones[lang]);
       }
       case 'mini': {
@@ -91,7 +96,7 @@ export class SmsAnswerJob implements OnModuleInit {
         const card = cards[0];
         if (!card) return [wanted === undefined ? unavailableMessage(lang) : noSuchCardMessage(lang, wanted)];
         if (cards.length > 1) return [pickCardMessage(lang, cards.map((c) => c.last4))];
-        const { result } = await this.queries.recentTransactions('sms', requester, card, MINI_STATEMENT_SIZE);
+        const { result } = await this.queries.recentTransactions('sms', requester, card, MINI_STATEMENT_SIZE, data.correlationId);
         if (result.outcome === 'RATE_LIMITED') return [rateLimitedMessage(lang)];
         if (result.outcome !== 'APPROVED') return balanceMessages(lang, [balanceLine({ card, result })], result.asOf, this.config.timeZones[lang]);
         return [miniStatementMessage(lang, card.last4, transactionLines(result), this.config.timeZones[lang])];
@@ -108,10 +113,7 @@ export class SmsAnswerJob implements OnModuleInit {
    * unauthenticated query; past the phone rate limit it gets nothing (no SMS pumping through us).
    */
   private async unregistered(data: SmsAnswerData): Promise<void> {
-    await this.pipeline.record(
-      { channel: 'sms', correlationId: data.correlationId, requester: { kind: 'phone', e164: data.from }, card: { pan: '' }, credential: { kind: 'requester' }, question: { kind: 'balance' } },
-      'UNAUTHENTICATED',
-    );
+    await this.pipeline.record(refusedQuery(data), 'UNAUTHENTICATED');
     const decision = await this.limits.consume('phone', data.from);
     if (!decision.allowed) return;
     const lang: Language = data.from.startsWith('+86') ? 'zh' : 'en';
@@ -122,4 +124,9 @@ export class SmsAnswerJob implements OnModuleInit {
     const id = await this.messages.create({ to: data.from, body, language, provider: this.provider.name, correlationId: data.correlationId });
     await this.sender.enqueue(id);
   }
+}
+
+/** The audit form of a text refused before any card was asked about. */
+function refusedQuery(data: SmsAnswerData): BalanceQuery {
+  return { channel: 'sms', correlationId: data.correlationId, requester: { kind: 'phone', e164: data.from }, card: { pan: '' }, credential: { kind: 'requester' }, question: { kind: 'balance' } };
 }

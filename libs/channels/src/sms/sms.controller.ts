@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
-import { SmsProvider } from '#channels/telephony';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { TwilioSignatureGuard } from '#channels/telephony';
+import { SaldoConfig } from '#config';
+import { SmsProvider, TwilioSignatureGuard } from '#channels/telephony';
 import { DeliveryStatusService, type DeliveryStatusCallback } from './delivery-status.service.js';
 import { InboundSmsService, type InboundSms } from './inbound-sms.service.js';
 import { OutboundMessages } from './outbound-messages.js';
@@ -18,6 +18,7 @@ export class SmsController {
     @Inject(DeliveryStatusService) private readonly statuses: DeliveryStatusService,
     @Inject(OutboundMessages) private readonly messages: OutboundMessages,
     @Inject(SmsProvider) private readonly provider: SmsProvider,
+    @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {}
 
   /**
@@ -27,7 +28,7 @@ export class SmsController {
    */
   @Get('outbox')
   async outbox(@Query('to') to: string | undefined): Promise<{ messages: { id: string; body: string; status: string; createdAt: Date }[] }> {
-    if (this.provider.name !== 'outbox') throw new NotFoundException('no outbox: SMS go out through a provider');
+    if (this.provider.name !== 'outbox' || this.config.production) throw new NotFoundException('no outbox here: SMS go out through a provider, or this is production');
     if (!to || !/^\+[1-9]\d{6,14}$/.test(to)) throw new BadRequestException('to: an E.164 number is needed');
     return { messages: await this.messages.latestTo(to, 10) };
   }
@@ -42,7 +43,7 @@ export class SmsController {
 
   @Post('status')
   @HttpCode(204)
-  async status(@Body() body: DeliveryStatusCallback): Promise<void> {
-    await this.statuses.apply(body);
+  async status(@Body() body: DeliveryStatusCallback, @Query('m') messageId: string | undefined): Promise<void> {
+    await this.statuses.apply(body, messageId);
   }
 }

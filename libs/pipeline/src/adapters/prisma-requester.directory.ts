@@ -21,7 +21,7 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
   }
 
   async resolve(claim: RequesterClaim): Promise<RequesterLookup> {
-    const key = claim.kind === 'phone' ? `phone:${claim.e164}` : claim.kind === 'caller' ? `caller:${claim.cardholderId}` : claimLabel(claim);
+    const key = claim.kind === 'phone' ? `phone:${claim.e164}` : claim.kind === 'caller' ? `caller:${claim.cardholderId}:${claim.e164 ?? ''}` : claimLabel(claim);
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.lookup;
     const lookup = await this.lookup(claim);

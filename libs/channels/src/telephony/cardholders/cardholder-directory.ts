@@ -73,20 +73,29 @@ export class CardholderDirectory {
     return holder ? { reference: holder.phonePinData, locked: holder.phonePinLockedAt !== null } : undefined;
   }
 
-  /** Counts a wrong phone-banking PIN in one statement (callers on two instances cannot both slip past `maxTries`). */
-  async recordPhonePinFailure(cardholderId: string, maxTries: number): Promise<{ tries: number; locked: boolean }> {
-    const rows = await this.prisma.$queryRaw<{ tries: number; locked: boolean }[]>`
+  /**
+   * Counts a phone-PIN attempt before it is verified, in one statement: parallel calls for one
+   * cardholder cannot get more than `maxTries` guesses between them (the attempt that reaches it
+   * locks). Undefined when phone access is already locked (or no such cardholder).
+   */
+  async countPhonePinAttempt(cardholderId: string, maxTries: number): Promise<{ tries: number } | undefined> {
+    const rows = await this.prisma.$queryRaw<{ tries: number }[]>`
       UPDATE cardholders
          SET phone_pin_tries = phone_pin_tries + 1,
-             phone_pin_locked_at = CASE WHEN phone_pin_tries + 1 >= ${maxTries} THEN coalesce(phone_pin_locked_at, now()) ELSE phone_pin_locked_at END
-       WHERE id = ${cardholderId}::uuid
-   RETURNING phone_pin_tries AS tries, phone_pin_locked_at IS NOT NULL AS locked`;
-    const row = rows[0];
-    if (!row) throw new Error('recordPhonePinFailure: no such cardholder');
-    return { tries: Number(row.tries), locked: row.locked };
+             phone_pin_locked_at = CASE WHEN phone_pin_tries + 1 >= ${maxTries} THEN now() ELSE NULL END
+       WHERE id = ${cardholderId}::uuid AND phone_pin_locked_at IS NULL
+   RETURNING phone_pin_tries AS tries`;
+    return rows[0] ? { tries: Number(rows[0].tries) } : undefined;
   }
 
-  async resetPhonePinTries(cardholderId: string): Promise<void> {
-    await this.prisma.cardholder.updateMany({ where: { id: cardholderId, phonePinTries: { gt: 0 } }, data: { phonePinTries: 0 } });
+  /**
+   * A verified PIN clears the count (and the lock its own attempt may have set), unless another
+   * attempt was counted since: then that attempt decides.
+   */
+  async clearPhonePinTries(cardholderId: string, tries: number): Promise<void> {
+    await this.prisma.cardholder.updateMany({
+      where: { id: cardholderId, phonePinTries: tries },
+      data: { phonePinTries: 0, phonePinLockedAt: null },
+    });
   }
 }

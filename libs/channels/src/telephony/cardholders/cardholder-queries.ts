@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { BalancePipeline, type BalanceQuery, type Channel, type QueryResult, type RequesterClaim } from '#pipeline';
 import type { CardOnFileEntry } from './cardholder-directory.js';
@@ -13,27 +12,22 @@ export interface CardAnswer {
 
 /**
  * The phone channels' questions about a cardholder's cards on file, each card one query through
- * the one pipeline (its own audit row, its own card rate limit); the requester counts once per
- * request, however many cards it covers.
+ * the one pipeline (its own audit row, its own card rate limit). The requester (the phone) is
+ * counted by the channel, once per text or call step, however many cards it covers; each query
+ * carries the request's correlation id with its own suffix, so audit rows join the request.
  */
 @Injectable()
 export class CardholderQueries {
   constructor(@Inject(BalancePipeline) private readonly pipeline: BalancePipeline) {}
 
-  async balances(channel: Channel, requester: RequesterClaim, cards: readonly CardOnFileEntry[]): Promise<CardAnswer[]> {
-    const [first, ...rest] = cards;
-    if (!first) return [];
-    // The first query alone counts the requester, so a limited requester is refused once, not per card.
-    const head = await this.ask(channel, requester, first, { kind: 'balance' }, false);
-    if (head.result.outcome === 'RATE_LIMITED' && head.result.reason !== 'card') return [head];
-    const tail = await Promise.all(rest.map((card) => this.ask(channel, requester, card, { kind: 'balance' }, true)));
-    return [head, ...tail];
+  async balances(channel: Channel, requester: RequesterClaim, cards: readonly CardOnFileEntry[], correlationId: string): Promise<CardAnswer[]> {
+    return Promise.all(cards.map((card, i) => this.ask(channel, requester, card, { kind: 'balance' }, `${correlationId}:${i + 1}`)));
   }
 
-  async recentTransactions(channel: Channel, requester: RequesterClaim, card: CardOnFileEntry, limit: number): Promise<CardAnswer> {
+  async recentTransactions(channel: Channel, requester: RequesterClaim, card: CardOnFileEntry, limit: number, correlationId: string): Promise<CardAnswer> {
     const to = new Date();
     const from = new Date(to.getTime() - HISTORY_DAYS * 86_400_000);
-    return this.ask(channel, requester, card, { kind: 'transactions', from, to, limit }, false);
+    return this.ask(channel, requester, card, { kind: 'transactions', from, to, limit }, `${correlationId}:1`);
   }
 
   private async ask(
@@ -41,16 +35,16 @@ export class CardholderQueries {
     requester: RequesterClaim,
     card: CardOnFileEntry,
     question: BalanceQuery['question'],
-    requesterCounted: boolean,
+    correlationId: string,
   ): Promise<CardAnswer> {
     const result = await this.pipeline.run({
       channel,
-      correlationId: randomUUID(),
+      correlationId,
       requester,
       card: { onFile: card.onFile },
       credential: { kind: 'requester' },
       question,
-      requesterCounted,
+      requesterCounted: true,
     });
     return { card, result };
   }

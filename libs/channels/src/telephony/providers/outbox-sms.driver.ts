@@ -10,8 +10,14 @@ export class OutboxSmsProvider extends SmsProvider {
   readonly name = 'outbox';
   private readonly logger = new Logger('SmsOutbox');
 
+  /** In production the body (balances) stays out of the log: only development shows it there. */
+  constructor(private readonly showBodies: boolean) {
+    super();
+  }
+
   async send(message: OutboundSms): Promise<SmsAccepted> {
-    this.logger.log(`SMS to ${maskPhone(message.to)} kept in the outbox (no SMS provider configured): ${message.body}`);
+    const body = this.showBodies ? `: ${message.body}` : '';
+    this.logger.log(`SMS to ${maskPhone(message.to)} kept in the outbox (no SMS provider configured)${body}`);
     return { providerMessageId: `OUTBOX-${message.id}`, status: 'delivered' };
   }
 }

@@ -9,7 +9,7 @@ import { TwilioSmsProvider } from './twilio-sms.driver.js';
 const SMS_PROVIDERS: Record<SaldoConfig['sms']['provider'], (config: SaldoConfig) => SmsProvider> = {
   twilio: (config) => new TwilioSmsProvider(required(createTwilioClient(config), 'TWILIO_ACCOUNT_SID'), config.twilio.phoneNumber),
   aliyun: (config) => new AliyunSmsProvider(required(config.sms.aliyun, 'ALIYUN_SMS_*')),
-  outbox: () => new OutboxSmsProvider(),
+  outbox: (config) => new OutboxSmsProvider(!config.production),
 };
 
 export function createSmsProvider(config: SaldoConfig): SmsProvider {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VoiceProvider, type VoiceTurn } from '#channels/telephony';
 import { CallStateStore, type CallState, type Stage } from './call-state.js';
 import { IvrFlow } from './ivr-flow.js';
@@ -20,6 +20,8 @@ export interface CallRequest {
  */
 @Injectable()
 export class CallSession {
+  private readonly logger = new Logger('CallSession');
+
   constructor(
     @Inject(CallStateStore) private readonly store: CallStateStore,
     @Inject(IvrFlow) private readonly flow: IvrFlow,
@@ -58,7 +60,14 @@ export class CallSession {
     // Digits arrive only from the key pad: anything else is treated as no entry.
     const digits = /^[0-9*#]{0,32}$/.test(call.Digits ?? '') ? (call.Digits ?? '') : '';
     if (stage === 'menu' && !state.authenticated) return state.lastTurn;
-    const turn = await this.run(stage, state, digits);
+    let turn: VoiceTurn;
+    try {
+      turn = await this.run(stage, state, digits);
+    } catch (err) {
+      // The step is claimed: a retry of it gets this goodbye, not a wait for an answer that never comes.
+      this.logger.error(`voice step ${stage} failed for call ${callSid}: ${err instanceof Error ? `${err.name}: ${err.message}` : 'error'}`);
+      turn = this.flow.failed(state);
+    }
     return this.finish(state, turn);
   }
 
@@ -89,6 +98,6 @@ export class CallSession {
       if (state && state.step > step) return state.lastTurn;
       await sleep(25);
     }
-    return (await this.store.get(callSid))?.lastTurn ?? '';
+    return (await this.store.get(callSid))?.lastTurn || this.voice.render({ say: [], hangup: true });
   }
 }

@@ -3,6 +3,7 @@ import { SaldoConfig } from '#config';
 import { CryptoPort } from '#hsm';
 import { Pan } from '#domain';
 import { BalancePipeline, type OutcomeCode, type RequesterClaim } from '#pipeline';
+import { RateLimitService } from '#platform';
 import { CardholderDirectory, CardholderQueries, PhonePinVerifier, type Speech, type VoiceTurn } from '#channels/telephony';
 import { balanceSentences, transactionSentences } from './balance-speech.js';
 import type { CallState, Stage } from './call-state.js';
@@ -27,6 +28,7 @@ export class IvrFlow {
     @Inject(PhonePinVerifier) private readonly pins: PhonePinVerifier,
     @Inject(CryptoPort) private readonly crypto: CryptoPort,
     @Inject(BalancePipeline) private readonly pipeline: BalancePipeline,
+    @Inject(RateLimitService) private readonly limits: RateLimitService,
     @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {}
 
@@ -56,10 +58,10 @@ export class IvrFlow {
       const said = digits ? [this.speak(state, p.invalidCard)] : [];
       return this.retry(state, digits, [this.speak(state, p.askCard)], { finishOnKey: '#' }, said);
     }
-    // Only the holder is kept: the card number leaves this request as its keyed hash.
+    // Only the holder is kept: the card number leaves this request as its keyed hash. Failures are
+    // not forgiven here: a call gets three tries at card and PIN together, not three per card.
     const holder = await this.cardholders.byCard(await this.crypto.hashPan(parsed.pan));
     state.cardholderId = holder?.id;
-    state.failures = 0;
     return this.ask(state, 'pin', [], [this.speak(state, p.askPin)], { finishOnKey: '#', numDigits: 6 });
   }
 
@@ -67,11 +69,14 @@ export class IvrFlow {
     const p = PROMPTS[state.language];
     const again = [this.speak(state, p.askPin)];
     if (!digits) return this.retry(state, digits, again, { finishOnKey: '#', numDigits: 6 });
-    if (!state.cardholderId) {
-      await this.audit(state, 'UNKNOWN_CARD');
-      return this.retry(state, 'wrong', [this.speak(state, p.askCard)], { finishOnKey: '#' }, [this.speak(state, p.notRecognised)], 'card');
+    // Every PIN attempt counts against the phone's limit: one caller cannot guess across cardholders.
+    const limit = await this.limits.consume('phone', state.caller || `call:${state.callSid}`);
+    if (!limit.allowed) {
+      await this.audit(state, 'RATE_LIMITED');
+      return this.end(state, p.rateLimited);
     }
-    const { verdict, triesLeft } = await this.pins.verify(state.cardholderId, digits);
+    if (!state.knownCaller) return this.unknownCallerPin(state, digits);
+    const { verdict, triesLeft } = await this.pins.verify(state.cardholderId!, digits);
     switch (verdict) {
       case 'VERIFIED':
         state.authenticated = true;
@@ -90,6 +95,40 @@ export class IvrFlow {
         await this.audit(state, 'SYSTEM_ERROR');
         return this.end(state, p.unavailable);
     }
+  }
+
+  /**
+   * An unknown caller hears the same answer whatever went wrong — no such card, wrong PIN, locked,
+   * no phone PIN — after the same crypto work, so the menu cannot be used to find out which card
+   * numbers are real. Each case is audited as what it was.
+   */
+  private async unknownCallerPin(state: CallState, digits: string): Promise<VoiceTurn> {
+    const p = PROMPTS[state.language];
+    let outcome: OutcomeCode;
+    if (!state.cardholderId) {
+      await this.pins.verifyNobody(digits);
+      outcome = 'UNKNOWN_CARD';
+    } else {
+      const { verdict } = await this.pins.verify(state.cardholderId, digits);
+      if (verdict === 'VERIFIED') {
+        state.authenticated = true;
+        state.failures = 0;
+        return this.balances(state);
+      }
+      if (verdict === 'UNAVAILABLE') {
+        await this.audit(state, 'SYSTEM_ERROR');
+        return this.end(state, p.unavailable);
+      }
+      outcome = verdict === 'WRONG' ? 'WRONG_PIN' : verdict === 'LOCKED' ? 'PIN_TRIES_EXCEEDED' : 'NOT_PERMITTED';
+    }
+    await this.audit(state, outcome);
+    state.cardholderId = undefined;
+    return this.retry(state, 'wrong', [this.speak(state, p.askCard)], { finishOnKey: '#' }, [this.speak(state, p.notRecognised)], 'card');
+  }
+
+  /** A step that failed unexpectedly: the caller hears an apology and the call ends cleanly. */
+  failed(state: CallState): VoiceTurn {
+    return this.end(state, PROMPTS[state.language].unavailable);
   }
 
   async onMenu(state: CallState, digits: string): Promise<VoiceTurn> {
@@ -117,8 +156,7 @@ export class IvrFlow {
     const p = PROMPTS[state.language];
     const cards = await this.cardholders.cards(state.cardholderId!);
     if (!cards.length) return this.end(state, p.noCards);
-    const answers = await this.queries.balances('voice', this.requester(state), cards);
-    if (answers.length === 1 && answers[0]?.result.outcome === 'RATE_LIMITED' && cards.length > 1) return this.end(state, p.rateLimited);
+    const answers = await this.queries.balances('voice', this.requester(state), cards, `${state.callSid}:${state.step}`);
     state.lastReport = balanceSentences(state.language, answers).map((text) => ({ text }));
     state.balanceReport = state.lastReport;
     return this.menu(state, state.lastReport.map((r) => this.speak(state, r.text)));
@@ -129,7 +167,11 @@ export class IvrFlow {
     const p = PROMPTS[state.language];
     const [card] = await this.cardholders.cards(state.cardholderId!);
     if (!card) return this.end(state, p.noCards);
-    const { result } = await this.queries.recentTransactions('voice', this.requester(state), card, RECENT_TRANSACTIONS);
+    if (!(await this.limits.consume('phone', state.caller || `call:${state.callSid}`)).allowed) {
+      await this.audit(state, 'RATE_LIMITED');
+      return this.end(state, p.rateLimited);
+    }
+    const { result } = await this.queries.recentTransactions('voice', this.requester(state), card, RECENT_TRANSACTIONS, `${state.callSid}:${state.step}`);
     const spokenCard = digitsInWords(card.last4, state.language);
     const items = result.transactions?.items ?? [];
     const lines =

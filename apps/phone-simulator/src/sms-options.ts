@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { DEFAULT_BANK_NUMBER } from './sms-client.js';
+import { e164, httpUrl, integer, parseFlags, UsageError } from './cli-flags.js';
+import { DEFAULT_BANK_NUMBER } from './webhook-client.js';
 
 export const USAGE = `saldo-sms — a text message to Saldo's SMS channel, delivered as Twilio would deliver it
 
@@ -24,11 +24,6 @@ replies
   --help
 
 exit status: 0 a reply arrived, 1 none arrived in time (or the server refused), 2 bad flags`;
-
-/** A flag the simulator cannot act on (exit status 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 export type CliCommand =
   | { readonly kind: 'help' }
@@ -56,7 +51,7 @@ const OPTIONS = {
 } as const;
 
 export function parseCli(argv: readonly string[], defaultToken: string): CliCommand {
-  const { values: v, positionals } = parse(argv);
+  const { values: v, positionals } = parseFlags(argv, OPTIONS);
   if (v.help) return { kind: 'help' };
   if (v.from === undefined) throw new UsageError('--from is needed: the cardholder\'s phone, e.g. +15555550100');
   const body = positionals.join(' ');
@@ -74,35 +69,4 @@ export function parseCli(argv: readonly string[], defaultToken: string): CliComm
     waitMs: integer('--wait-ms', v['wait-ms'] ?? '10000', 1, 600_000),
     ...(v['fake-api-port'] === undefined ? {} : { fakeApiPort: integer('--fake-api-port', v['fake-api-port'], 1, 65_535) }),
   };
-}
-
-function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    // Node's messages name the flag ("Unknown option '--x'", "Option '--from <value>' argument missing").
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
-
-function e164(flag: string, text: string): string {
-  if (!/^\+[1-9]\d{6,14}$/.test(text)) throw new UsageError(`${flag} must be an E.164 number, e.g. +15555550100`);
-  return text;
-}
-
-function httpUrl(flag: string, text: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, e.g. http://127.0.0.1:3000`);
-  return text.replace(/\/+$/, '');
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}`);
-  return value;
 }

@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
-import { DEFAULT_BANK_NUMBER, isKeypadEntry } from './call-client.js';
+import { isKeypadEntry } from './call-client.js';
+import { e164, httpUrl, parseFlags, UsageError } from './cli-flags.js';
+import { DEFAULT_BANK_NUMBER } from './webhook-client.js';
 
 export const USAGE = `saldo-call — a phone call to Saldo's voice menu, placed as Twilio would place it
 
@@ -19,11 +20,6 @@ server
   --help
 
 exit status: 0 the call ended (hung up or transferred), 1 a webhook failed, 2 bad flags`;
-
-/** A flag the simulator cannot act on (exit status 2). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 export type CliCommand =
   | { readonly kind: 'help' }
@@ -49,7 +45,7 @@ const OPTIONS = {
 } as const;
 
 export function parseCli(argv: readonly string[], defaultToken: string): CliCommand {
-  const { values: v, positionals } = parse(argv);
+  const { values: v, positionals } = parseFlags(argv, OPTIONS);
   if (v.help) return { kind: 'help' };
   // A stray word may be a PIN whose flag was forgotten: never echo it.
   if (positionals.length > 0) throw new UsageError('unexpected argument without a flag (every option starts with --)');
@@ -67,28 +63,4 @@ export function parseCli(argv: readonly string[], defaultToken: string): CliComm
     token: v.token ?? defaultToken,
     ...(digits ? { digits } : {}),
   };
-}
-
-function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
-
-function e164(flag: string, text: string): string {
-  if (!/^\+[1-9]\d{6,14}$/.test(text)) throw new UsageError(`${flag} must be an E.164 number, e.g. +15555550100`);
-  return text;
-}
-
-function httpUrl(flag: string, text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`${flag} must be an http(s) URL, e.g. http://127.0.0.1:3000`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, e.g. http://127.0.0.1:3000`);
-  return text.replace(/\/+$/, '');
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import twilio from 'twilio';
 import { FakeTwilioApi } from './fake-twilio-api.js';
+import { DEFAULT_BANK_NUMBER, SIMULATOR_ACCOUNT_SID, WebhookClient, WebhookClientError } from './webhook-client.js';
 
 export interface SmsOptions {
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -30,13 +30,10 @@ export interface SmsOptions {
 }
 
 /** The server could not be reached, refused the webhook, has no outbox, or the fake API could not listen. */
-export class SmsClientError extends Error {
+export class SmsClientError extends WebhookClientError {
   override name = 'SmsClientError';
 }
 
-export const DEFAULT_BANK_NUMBER = '+15555550000';
-/** Signed into the webhook like Twilio's AccountSid; the server does not check it. */
-const SIMULATOR_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const POLL_MS = 100;
 
 interface OutboxMessage {
@@ -102,14 +99,14 @@ async function collect(options: SmsOptions, replies: () => Promise<string[]>): P
   }
 }
 
-/** Twilio's side: every request signed over the public URL, sent to the server's own address. */
+/** Twilio's side of a text: the signed inbound webhook, and the outbox read with the same signing. */
 class SignedRequests {
-  private readonly publicBase: string;
-  private readonly serverBase: string;
+  private readonly client: WebhookClient;
 
   constructor(private readonly options: SmsOptions) {
-    this.serverBase = options.url.replace(/\/+$/, '');
-    this.publicBase = (options.publicUrl ?? options.url).replace(/\/+$/, '');
+    // No timeoutMs: each request has the default 15 s.
+    const server = { url: options.url, publicUrl: options.publicUrl, token: options.token };
+    this.client = new WebhookClient(server, { error: SmsClientError, hideQueryInErrors: true });
   }
 
   async postInbound(): Promise<void> {
@@ -129,7 +126,7 @@ class SignedRequests {
       ApiVersion: '2010-04-01',
     };
     const res = await this.send('POST', '/twilio/sms', params);
-    if (res.status !== 200) throw this.refused('POST /twilio/sms', res.status);
+    if (res.status !== 200) throw this.client.refused('POST /twilio/sms', res.status);
   }
 
   /** The latest replies to the phone, newest first (the server's outbox: embedded mode only). */
@@ -138,31 +135,13 @@ class SignedRequests {
     if (res.status === 404) {
       throw new SmsClientError('the server has no outbox (it sends SMS through a provider): when its TWILIO_API_BASE_URL is http://127.0.0.1:N, use --fake-api-port N');
     }
-    if (res.status !== 200) throw this.refused('GET /twilio/sms/outbox', res.status);
+    if (res.status !== 200) throw this.client.refused('GET /twilio/sms/outbox', res.status);
     const parsed = JSON.parse(res.text) as { messages?: OutboxMessage[] };
     if (!Array.isArray(parsed.messages)) throw new SmsClientError('GET /twilio/sms/outbox answered without a messages list');
     return parsed.messages;
   }
 
   private async send(method: 'GET' | 'POST', pathAndQuery: string, params?: Record<string, string>): Promise<{ status: number; text: string }> {
-    const signature = twilio.getExpectedTwilioSignature(this.options.token, `${this.publicBase}${pathAndQuery}`, params ?? {});
-    const target = `${this.serverBase}${pathAndQuery}`;
-    try {
-      const res = await fetch(target, {
-        method,
-        headers: { 'x-twilio-signature': signature, ...(params ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        ...(params ? { body: new URLSearchParams(params) } : {}),
-        signal: AbortSignal.timeout(15_000),
-      });
-      return { status: res.status, text: await res.text() };
-    } catch (error) {
-      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new SmsClientError(`${method} ${target.split('?')[0]} failed: ${why}`, { cause: error });
-    }
-  }
-
-  private refused(request: string, status: number): SmsClientError {
-    const hint = status === 403 ? ' (signature refused: check --token and --public-url against the server)' : '';
-    return new SmsClientError(`${request} answered HTTP ${status}${hint}`);
+    return this.client.send(method, `${this.client.publicBase}${pathAndQuery}`, params);
   }
 }

@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
 import { parseTwiml, type GatherVerb } from './twiml.js';
+import { DEFAULT_BANK_NUMBER, SIMULATOR_ACCOUNT_SID, WebhookClient, WebhookClientError, type WebhookServer } from './webhook-client.js';
 
-export interface CallOptions {
-  /** Where the server listens, e.g. http://127.0.0.1:3000. */
-  readonly url: string;
-  /** The server's PUBLIC_BASE_URL, which Twilio calls and signs over; default `url`. */
-  readonly publicUrl?: string;
-  /** The auth token the server checks X-Twilio-Signature with. */
-  readonly token: string;
+/** The server (`url`, `publicUrl`, `token`) and each webhook's answer time limit (`timeoutMs`, default 15 s). */
+export interface CallOptions extends WebhookServer {
   /** The caller id. */
   readonly from: string;
   /** The number called; default +15555550000 (the demo bank number). */
   readonly to?: string;
   /** Default: a random CA + 32 hex. */
   readonly callSid?: string;
-  /** Each webhook's answer time limit; default 15 s. */
-  readonly timeoutMs?: number;
   /** Webhooks at most per call (a guard against redirect loops); default 100. */
   readonly maxTurns?: number;
 }
@@ -43,13 +36,9 @@ export interface Transcript {
 }
 
 /** A webhook failed (HTTP status, unreachable server, bad TwiML, a URL outside the server). */
-export class CallClientError extends Error {
+export class CallClientError extends WebhookClientError {
   override name = 'CallClientError';
 }
-
-export const DEFAULT_BANK_NUMBER = '+15555550000';
-/** Signed into each webhook like Twilio's AccountSid; the server does not check it. */
-const SIMULATOR_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 
 /** Keys a caller can press. */
 export function isKeypadEntry(text: string): boolean {
@@ -70,7 +59,7 @@ export function scriptedKeypad(entries: readonly string[]): Keypad {
  */
 export async function playCall(options: CallOptions, keypad: Keypad, onEvent: (event: CallEvent) => void = () => {}): Promise<Transcript> {
   const callSid = options.callSid ?? `CA${randomBytes(16).toString('hex')}`;
-  const publicBase = trimSlash(options.publicUrl ?? options.url);
+  const webhooks = new SignedWebhooks(options);
   const events: CallEvent[] = [];
   const emit = (event: CallEvent) => {
     events.push(event);
@@ -90,9 +79,8 @@ export async function playCall(options: CallOptions, keypad: Keypad, onEvent: (e
     To: options.to ?? DEFAULT_BANK_NUMBER,
     Called: options.to ?? DEFAULT_BANK_NUMBER,
   };
-  const webhooks = new SignedWebhooks(options, publicBase);
 
-  let current = `${publicBase}/twilio/voice`;
+  let current = `${webhooks.publicBase}/twilio/voice`;
   let document = await webhooks.send(current, 'POST', { ...call, CallStatus: 'ringing' });
   for (let turn = 1; ; turn++) {
     let next: { url: string; method: 'GET' | 'POST'; params: Record<string, string> } | undefined;
@@ -160,48 +148,22 @@ function resolve(reference: string, base: string): string {
   return /^[a-z][a-z0-9+.-]*:/i.test(reference) ? reference : new URL(reference, base).href;
 }
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
-/** Twilio's side of the webhooks: sign over the public URL, send to the server's own address. */
+/** Twilio's side of the webhooks: each answer must be 200 and is the next TwiML document. */
 class SignedWebhooks {
-  constructor(
-    private readonly options: CallOptions,
-    private readonly publicBase: string,
-  ) {}
+  private readonly client: WebhookClient;
 
-  async send(publicUrl: string, method: 'GET' | 'POST', params: Record<string, string>): Promise<string> {
-    // A GET carries the parameters in the query, and the signature covers that URL alone.
-    const form = new URLSearchParams(params);
-    const signedUrl = method === 'GET' ? `${publicUrl}${publicUrl.includes('?') ? '&' : '?'}${form.toString()}` : publicUrl;
-    const signature = twilio.getExpectedTwilioSignature(this.options.token, signedUrl, method === 'GET' ? {} : params);
-    const target = this.serverUrl(signedUrl);
-    let res: Response;
-    try {
-      res = await fetch(target, {
-        method,
-        headers: { 'x-twilio-signature': signature, ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        ...(method === 'POST' ? { body: form } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-      });
-    } catch (error) {
-      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new CallClientError(`${method} ${target} failed: ${why}`, { cause: error });
-    }
-    const text = await res.text();
-    if (res.status === 200) return text;
-    const hint = res.status === 403 ? ' (signature refused: check --token and --public-url against the server)' : '';
-    throw new CallClientError(`${method} ${new URL(target).pathname} answered HTTP ${res.status}${hint}`);
+  constructor(options: CallOptions) {
+    this.client = new WebhookClient(options, { error: CallClientError });
   }
 
-  /** The same path and query under the server's own address. */
-  private serverUrl(publicUrl: string): string {
-    const base = this.publicBase;
-    const rest = publicUrl.slice(base.length);
-    if (!publicUrl.startsWith(base) || !(rest === '' || rest.startsWith('/') || rest.startsWith('?'))) {
-      throw new CallClientError(`the server sent the call to ${publicUrl}, which is not under the public URL ${base} (check --public-url)`);
-    }
-    return `${trimSlash(this.options.url)}${rest}`;
+  get publicBase(): string {
+    return this.client.publicBase;
+  }
+
+  async send(publicUrl: string, method: 'GET' | 'POST', params: Record<string, string>): Promise<string> {
+    const { response: res, target } = await this.client.request(method, publicUrl, params);
+    const text = await res.text();
+    if (res.status === 200) return text;
+    throw this.client.refused(`${method} ${new URL(target).pathname}`, res.status);
   }
 }

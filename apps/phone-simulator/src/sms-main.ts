@@ -5,18 +5,13 @@
  * Messages API (--fake-api-port).
  */
 import { DEV_TWILIO_AUTH_TOKEN } from '#config';
-import { parseCli, USAGE, UsageError } from './cli-options.js';
-import { sendSms, SmsClientError } from './sms-client.js';
-
-/** The simulator's output is its product (stdout), not a log line. */
-const out = (text: string): void => void process.stdout.write(`${text}\n`);
+import { out, runCli, showUsage } from './cli-flags.js';
+import { sendSms } from './sms-client.js';
+import { parseCli, USAGE } from './sms-options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCli(argv, DEV_TWILIO_AUTH_TOKEN);
-  if (command.kind === 'help') {
-    out(USAGE);
-    return 0;
-  }
+  if (command.kind === 'help') return showUsage(USAGE);
   out(`→ SMS from ${command.from} to ${command.to}: ${command.body}`);
   const replies = await sendSms(command);
   if (!replies.length) {
@@ -34,22 +29,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Exit status 2 for what the user can fix in the flags, 1 for everything else. */
-function report(error: unknown): number {
-  if (error instanceof UsageError) {
-    console.error(`saldo-sms: ${error.message}\ntry saldo-sms --help`);
-    return 2;
-  }
-  if (error instanceof SmsClientError) console.error(`saldo-sms: ${error.message}`);
-  else console.error('saldo-sms:', error instanceof Error ? `${error.name}: ${error.message}` : 'failed');
-  return 1;
-}
-
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    process.exitCode = report(error);
-  },
-);
+runCli('saldo-sms', main);

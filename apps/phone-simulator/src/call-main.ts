@@ -5,19 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEV_TWILIO_AUTH_TOKEN } from '#config';
-import { CallClientError, playCall, scriptedKeypad, type CallEvent } from './call-client.js';
-import { parseCli, USAGE, UsageError } from './cli-options.js';
+import { playCall, scriptedKeypad, type CallEvent } from './call-client.js';
+import { parseCli, USAGE } from './call-options.js';
+import { out, runCli, showUsage } from './cli-flags.js';
 import { keyboardKeypad } from './keyboard-keypad.js';
-
-/** The simulator's output is its product (stdout), not a log line. */
-const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCli(argv, DEV_TWILIO_AUTH_TOKEN);
-  if (command.kind === 'help') {
-    out(USAGE);
-    return 0;
-  }
+  if (command.kind === 'help') return showUsage(USAGE);
   const callSid = `CA${randomBytes(16).toString('hex')}`;
   const keyboard = command.digits ? undefined : keyboardKeypad(process.stdin, process.stdout);
   // Typed keys are on the screen already; scripted or piped ones are shown.
@@ -55,22 +50,4 @@ function describe(event: CallEvent, showKeys: boolean): string | undefined {
   }
 }
 
-/** Exit status 2 for what the user can fix in the flags, 1 for everything else. */
-function report(error: unknown): number {
-  if (error instanceof UsageError) {
-    console.error(`saldo-call: ${error.message}\ntry saldo-call --help`);
-    return 2;
-  }
-  if (error instanceof CallClientError) console.error(`saldo-call: ${error.message}`);
-  else console.error('saldo-call:', error instanceof Error ? `${error.name}: ${error.message}` : 'failed');
-  return 1;
-}
-
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    process.exitCode = report(error);
-  },
-);
+runCli('saldo-call', main);

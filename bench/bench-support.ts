@@ -1,0 +1,68 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { deployMigrations } from '#db';
+
+/** What the benches share: a fresh database, child processes, readiness, medians. */
+
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The heap cap `npm run start:api` runs with (package.json): a bigger heap only delays collection. */
+const NODE_FLAGS = ['--max-old-space-size=192'];
+
+/** Drops and recreates `name` on the local PostgreSQL; migrates it unless `migrate` is false. */
+export async function freshDatabase(name: string, migrate = true): Promise<string> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
+  if (migrate) await deployMigrations(url);
+  return url;
+}
+
+/**
+ * Forks a built script with only PATH and `env`. Resolves at once, or, when `waitForMessage`, on
+ * the child's first IPC message (the bare server says when it listens).
+ */
+export function startProcess(script: string, args: string[], env: Record<string, string>, waitForMessage = false): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, args, { env: { PATH: process.env.PATH, ...env }, execArgv: NODE_FLAGS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('message', () => resolve(child));
+    if (!waitForMessage) resolve(child);
+  });
+}
+
+export async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+export async function auditRows(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ n: string }>('SELECT count(*) AS n FROM audit_events');
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await c.end();
+  }
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
