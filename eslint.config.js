@@ -30,6 +30,23 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // Channels never import each other; what the phone channels share lives in telephony, a non-channel.
+  ...['rest', 'pos', 'sms', 'voice', 'telephony'].map((folder) => ({
+    files: [`libs/channels/src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: folder === 'telephony' ? '^#channels/' : '^#channels/(?!telephony$)',
+              message: 'Channels never import each other (shared phone code lives in #channels/telephony).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['libs/config/src/config.module.ts', 'tools/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -23,12 +23,25 @@ export function messageIdFrom(value: string | undefined): string | undefined {
 export class OutboundMessages {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
 
-  async create(req: { to: string; body: string; language: Language; provider: string; correlationId: string }): Promise<string> {
-    const row = await this.prisma.outboundMessage.create({
-      data: { channel: 'sms', status: 'queued', statusRank: 0, ...req },
-      select: { id: true },
-    });
-    return row.id;
+  /** Stores one reply's messages together (all or none), in order; answers their ids. */
+  async create(req: { to: string; bodies: readonly string[]; language: Language; provider: string; correlationId: string }): Promise<string[]> {
+    const { bodies, ...common } = req;
+    // One transaction has one now(): a millisecond apart keeps the parts in order in every listing.
+    const start = Date.now();
+    const rows = await this.prisma.$transaction(
+      bodies.map((body, i) =>
+        this.prisma.outboundMessage.create({
+          data: { channel: 'sms', status: 'queued', statusRank: 0, body, createdAt: new Date(start + i), ...common },
+          select: { id: true },
+        }),
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether a request already stored its reply (a retried answer job must not text twice). */
+  async answered(correlationId: string): Promise<boolean> {
+    return (await this.prisma.outboundMessage.count({ where: { correlationId } })) > 0;
   }
 
   async find(id: string): Promise<StoredMessage | undefined> {

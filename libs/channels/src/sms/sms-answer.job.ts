@@ -57,6 +57,7 @@ export class SmsAnswerJob implements OnModuleInit {
   }
 
   async run(data: SmsAnswerData): Promise<void> {
+    if (await this.messages.answered(data.correlationId)) return;
     const holder = await this.cardholders.byPhone(data.from);
     if (!holder) return this.unregistered(data);
     // One text, one count against the phone, whatever it asks and however many cards it covers.
@@ -67,7 +68,7 @@ export class SmsAnswerJob implements OnModuleInit {
       texts = [rateLimitedMessage(holder.language)];
     }
     const language = data.command.kind === 'language' ? data.command.language : holder.language;
-    for (const body of texts) await this.reply(data, language, body);
+    await this.reply(data, language, texts);
   }
 
   private async answer(data: SmsAnswerData, holder: Cardholder): Promise<string[]> {
@@ -117,12 +118,12 @@ export class SmsAnswerJob implements OnModuleInit {
     const decision = await this.limits.consume('phone', data.from);
     if (!decision.allowed) return;
     const lang: Language = data.from.startsWith('+86') ? 'zh' : 'en';
-    await this.reply(data, lang, unregisteredMessage(lang));
+    await this.reply(data, lang, [unregisteredMessage(lang)]);
   }
 
-  private async reply(data: SmsAnswerData, language: Language, body: string): Promise<void> {
-    const id = await this.messages.create({ to: data.from, body, language, provider: this.provider.name, correlationId: data.correlationId });
-    await this.sender.enqueue(id);
+  private async reply(data: SmsAnswerData, language: Language, bodies: string[]): Promise<void> {
+    const ids = await this.messages.create({ to: data.from, bodies, language, provider: this.provider.name, correlationId: data.correlationId });
+    for (const id of ids) await this.sender.enqueue(id);
   }
 }
 
