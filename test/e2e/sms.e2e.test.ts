@@ -92,6 +92,11 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     expect(reply).toContain('1,234.56');
     expect(reply).toContain('10,000.00'); // its savings account
     expect(reply).not.toContain('0022');
+    const all = await text(ALICE, 'bal all');
+    await new Promise((r) => setTimeout(r, 300));
+    const joined = [...all, ...(await replies(ALICE)).slice(-1)].join('\n');
+    expect(joined).toContain('0010');
+    expect(joined).toContain('0022');
   });
 
   it('names a card that is not the phone holder\'s as unknown, without data', async () => {
