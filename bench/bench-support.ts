@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type autocannon from 'autocannon';
 import pg from 'pg';
 import { deployMigrations } from '#db';
 
@@ -65,4 +66,17 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** What an autocannon round is reported as. */
+export interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export function figuresOf(r: autocannon.Result): Figures {
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }

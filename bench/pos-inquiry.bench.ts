@@ -632,7 +632,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-
 interface Gateway {
   readonly child: ChildProcess;
   readonly httpPort: number;
@@ -764,7 +763,6 @@ async function probe(port: number, pool: FramePool): Promise<string[]> {
   return lines;
 }
 
-
 async function dropRedisKeys(pattern: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -791,7 +789,6 @@ function peakRssMb(pid: number | undefined): number | undefined {
 }
 
 // ---- report -----------------------------------------------------------------------------------
-
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ratio3 = (n: number): number => Math.round(n * 1000) / 1000;

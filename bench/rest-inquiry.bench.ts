@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { auditRows, freshDatabase, median, startProcess, waitReady } from './bench-support.js';
+import { type Figures, auditRows, figuresOf, freshDatabase, median, startProcess, waitReady } from './bench-support.js';
 
 /**
  * `npm run bench`: REST balance-inquiry throughput and latency of the gateway (PostgreSQL + Redis,
@@ -19,14 +19,6 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 const GATEWAY_PORT = 3902;
 const BARE_PORT = 3901;
 const CARDS = ['4761739001010010', '6217000000000014', '6217000000000022'];
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
 
 async function main(): Promise<void> {
   const dist = join(import.meta.dirname, '..');
@@ -93,10 +85,8 @@ async function load(port: number, token: string | undefined): Promise<Figures> {
   };
   await autocannon({ ...opts, duration: WARMUP_S });
   const r = await autocannon({ ...opts, duration: MEASURE_S });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return figuresOf(r);
 }
-
-
 
 async function tokenFor(base: string): Promise<string> {
   const res = await fetch(`${base}/oauth/token`, {
@@ -108,15 +98,12 @@ async function tokenFor(base: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-
-
 /** VmHWM: the process's peak resident set size. */
 function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
-
 
 main().catch((err: unknown) => {
   console.error('bench failed:', err);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import twilio from 'twilio';
-import { freshDatabase, median, startProcess, waitReady } from './bench-support.js';
+import { type Figures, figuresOf, freshDatabase, median, startProcess, waitReady } from './bench-support.js';
 
 /**
  * `npm run bench` (4th part): Twilio webhooks on the gateway (PostgreSQL + Redis, jobs queued to
@@ -36,14 +36,6 @@ const CALL_KEYS = ['135790', '1', '2', '9'];
 const SMS_RATE = 300;
 const RATE_CONNECTIONS = 8;
 const IVR_RATE = 150;
-
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
 
 async function main(): Promise<void> {
   const dist = join(import.meta.dirname, '..');
@@ -152,7 +144,7 @@ async function smsLoad(port: number, rate?: number): Promise<Figures> {
     ],
   };
   await autocannon({ ...opts, duration: WARMUP_S });
-  return figures(await autocannon({ ...opts, duration: MEASURE_S }));
+  return figuresOf(await autocannon({ ...opts, duration: MEASURE_S }));
 }
 
 interface CallContext {
@@ -191,20 +183,12 @@ async function ivrLoad(port: number, follow: boolean, rate?: number): Promise<Fi
     ],
   };
   await autocannon({ ...opts, duration: WARMUP_S });
-  return figures(await autocannon({ ...opts, duration: MEASURE_S }));
-}
-
-function figures(r: autocannon.Result): Figures {
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return figuresOf(await autocannon({ ...opts, duration: MEASURE_S }));
 }
 
 function ratio(r: Record<'bare' | 'gateway', Figures[]>): number {
   return Number((median(r.gateway.map((f) => f.rps)) / median(r.bare.map((f) => f.rps))).toFixed(3));
 }
-
-
-
-
 
 main().catch((err: unknown) => {
   console.error('bench failed:', err);

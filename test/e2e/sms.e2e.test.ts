@@ -47,6 +47,20 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     return waitForReplies(from, before + count).then((all) => all.slice(before));
   }
 
+  /** Texts `body` and returns every reply that arrived once they stop coming (a reply may be several messages). */
+  async function textAll(from: string, body: string): Promise<string[]> {
+    const before = (await replies(from)).length;
+    await text(from, body);
+    let count = -1;
+    let all = await replies(from);
+    while (all.length !== count) {
+      count = all.length;
+      await new Promise((r) => setTimeout(r, 400));
+      all = await replies(from);
+    }
+    return all.slice(before);
+  }
+
   async function waitForReplies(to: string, total: number, timeoutMs = 10_000): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -63,9 +77,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
   }
 
   it('answers BAL with every card of the phone across both issuers, one GSM-7 segment per message', async () => {
-    const messages = await text(ALICE, 'BAL');
-    await new Promise((r) => setTimeout(r, 300)); // a second message would have arrived by now
-    const all = (await replies(ALICE)).slice(-messages.length);
+    const all = await textAll(ALICE, 'BAL');
     const joined = all.join('\n');
     for (const m of all) expectOneSegment(m, 'en');
     expect(all.length).toBeLessThanOrEqual(3);
@@ -92,9 +104,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     expect(reply).toContain('1,234.56');
     expect(reply).toContain('10,000.00'); // its savings account
     expect(reply).not.toContain('0022');
-    const all = await text(ALICE, 'bal all');
-    await new Promise((r) => setTimeout(r, 300));
-    const joined = [...all, ...(await replies(ALICE)).slice(-1)].join('\n');
+    const joined = (await textAll(ALICE, 'bal all')).join('\n');
     expect(joined).toContain('0010');
     expect(joined).toContain('0022');
   });
