@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messageIdFrom, OutboundMessages } from './outbound-messages.js';
+import { messageIdFrom, OutboundMessages } from '#channels/telephony';
 
 export interface DeliveryStatusCallback {
   readonly MessageSid?: string;

@@ -1,2 +1,1 @@
 export { SmsChannelModule, SmsJobsModule } from './sms.module.js';
-export { OutboundMessages } from './outbound-messages.js';

@@ -2,9 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import { BalancePipeline, type BalanceQuery, type RequesterClaim } from '#pipeline';
 import { JobHandlers, JobQueue, RateLimitService } from '#platform';
-import { CardholderDirectory, CardholderQueries, SmsProvider, type Cardholder, type Language } from '#channels/telephony';
-import { OutboundMessages } from './outbound-messages.js';
-import { SendSmsJob } from './send-sms.job.js';
+import { CardholderDirectory, CardholderQueries, OutboundMessages, SendSmsJob, SmsProvider, type Cardholder, type Language } from '#channels/telephony';
 import type { SmsCommand } from './sms-command.js';
 import { balanceLine, transactionLines } from './sms-answers.js';
 import {

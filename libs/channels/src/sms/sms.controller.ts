@@ -1,10 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SaldoConfig } from '#config';
-import { SmsProvider, TwilioSignatureGuard } from '#channels/telephony';
+import { OutboundMessages, SmsProvider, TwilioSignatureGuard } from '#channels/telephony';
 import { DeliveryStatusService, type DeliveryStatusCallback } from './delivery-status.service.js';
 import { InboundSmsService, type InboundSms } from './inbound-sms.service.js';
-import { OutboundMessages } from './outbound-messages.js';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 

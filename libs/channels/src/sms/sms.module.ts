@@ -1,23 +1,15 @@
 import { Module } from '@nestjs/common';
-import { SaldoConfig } from '#config';
-import { createSmsProvider, SmsProvider, TelephonyModule } from '#channels/telephony';
+import { OutboundSmsModule, TelephonyModule } from '#channels/telephony';
 import { DeliveryStatusService } from './delivery-status.service.js';
 import { InboundSmsService } from './inbound-sms.service.js';
-import { OutboundMessages } from './outbound-messages.js';
-import { SendSmsJob } from './send-sms.job.js';
 import { SmsAnswerJob } from './sms-answer.job.js';
 import { SmsController } from './sms.controller.js';
 
-/** The SMS channel's jobs (answering, sending); imported by the API and by the worker process. */
+/** The SMS channel's job (answering a text; the sending is OutboundSmsModule's), in the API and the worker. */
 @Module({
-  imports: [TelephonyModule],
-  providers: [
-    { provide: SmsProvider, inject: [SaldoConfig], useFactory: createSmsProvider },
-    OutboundMessages,
-    SendSmsJob,
-    SmsAnswerJob,
-  ],
-  exports: [OutboundMessages, SmsAnswerJob, SmsProvider],
+  imports: [TelephonyModule, OutboundSmsModule],
+  providers: [SmsAnswerJob],
+  exports: [OutboundSmsModule, SmsAnswerJob],
 })
 export class SmsJobsModule {}
 

@@ -9,3 +9,6 @@ export { createSmsProvider } from './providers/sms-provider.registry.js';
 export { AliyunSmsProvider } from './providers/aliyun-sms.driver.js';
 export { VoiceProvider, type VoiceTurn, type Speech } from './providers/voice-provider.port.js';
 export { TwilioVoiceProvider } from './providers/twilio-voice.driver.js';
+export { OutboundSmsModule } from './outbound/outbound-sms.module.js';
+export { OutboundMessages, messageIdFrom, type StoredMessage } from './outbound/outbound-messages.js';
+export { SendSmsJob, SEND_SMS_JOB } from './outbound/send-sms.job.js';

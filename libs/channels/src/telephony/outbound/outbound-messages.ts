@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient } from '#db';
-import type { Language } from '#channels/telephony';
+import type { Language } from '../cardholders/cardholder-directory.js';
 import { statusRank } from './delivery-status.js';
 
 export interface StoredMessage {
@@ -18,7 +18,10 @@ export function messageIdFrom(value: string | undefined): string | undefined {
   return value && UUID.test(value) ? value : undefined;
 }
 
-/** The outbound_messages table: every reply, its provider id and its furthest delivery state. */
+/**
+ * The outbound_messages table: every text Saldo sends (SMS replies; the web page's sign-in codes
+ * next), its provider id and its furthest delivery state.
+ */
 @Injectable()
 export class OutboundMessages {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import { maskPhone } from '#pipeline';
 import { JobHandlers, JobQueue } from '#platform';
-import { SmsProvider, SmsSendError } from '#channels/telephony';
+import { SmsProvider, SmsSendError } from '../providers/sms-provider.port.js';
 import { OutboundMessages } from './outbound-messages.js';
 
 export const SEND_SMS_JOB = 'sms.send';
