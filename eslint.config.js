@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   // Channels never import each other; what the phone channels share lives in telephony, a non-channel.
-  ...['rest', 'pos', 'sms', 'voice', 'telephony'].map((folder) => ({
+  ...['rest', 'pos', 'sms', 'voice', 'web', 'telephony'].map((folder) => ({
     files: [`libs/channels/src/${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [

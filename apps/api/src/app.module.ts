@@ -8,6 +8,7 @@ import { JobsModule, LoggingModule, RedisModule } from '#platform';
 import { ProblemFilter, RestChannelModule } from '#channels/rest';
 import { SmsChannelModule } from '#channels/sms';
 import { VoiceChannelModule } from '#channels/voice';
+import { WebChannelModule } from '#channels/web';
 import { HealthController } from './health/health.controller.js';
 import { PosServerModule } from './pos/pos-server.module.js';
 
@@ -28,6 +29,7 @@ export class AppModule {
         RestChannelModule,
         SmsChannelModule,
         VoiceChannelModule,
+        WebChannelModule,
         PosServerModule,
       ],
       controllers: [HealthController],

@@ -26,3 +26,13 @@ export interface Money {
   /** ISO 4217 alpha code. */
   readonly currency: string;
 }
+
+/** Integer minor units as `-1,234.56`; bigint all the way, so no amount is ever rounded. */
+export function formatAmount(minor: bigint, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const scale = 10n ** BigInt(exponent);
+  const magnitude = minor < 0n ? -minor : minor;
+  const whole = (magnitude / scale).toString().replace(/\B(?=(\d{3})+$)/g, ',');
+  const fraction = exponent > 0 ? `.${(magnitude % scale).toString().padStart(exponent, '0')}` : '';
+  return `${minor < 0n ? '-' : ''}${whole}${fraction}`;
+}

@@ -1,4 +1,4 @@
-import { currencyExponent } from '#domain';
+import { formatAmount } from '#domain';
 import type { SmsLanguage } from './sms-command.js';
 import { isGsm7, smsSegments, toGsm7 } from './sms-segments.js';
 
@@ -56,15 +56,7 @@ function assertLast4(last4: string): string {
   return last4;
 }
 
-/** Integer minor units as `-1,234.56`; bigint all the way, so no amount is ever rounded. */
-export function formatAmount(minor: bigint, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const scale = 10n ** BigInt(exponent);
-  const magnitude = minor < 0n ? -minor : minor;
-  const whole = (magnitude / scale).toString().replace(/\B(?=(\d{3})+$)/g, ',');
-  const fraction = exponent > 0 ? `.${(magnitude % scale).toString().padStart(exponent, '0')}` : '';
-  return `${minor < 0n ? '-' : ''}${whole}${fraction}`;
-}
+export { formatAmount };
 
 interface LocalTime {
   /** `11/28`: month/day without padding, short and read the same way in both languages. */

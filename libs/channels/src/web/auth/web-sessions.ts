@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { SaldoConfig } from '#config';
+import { MessageMemory } from '#platform';
+import type { Language } from '#channels/telephony';
+
+/** A signed-in cardholder's session expires after this long without a request. */
+export const SESSION_IDLE_MS = 15 * 60_000;
+export const SESSION_COOKIE = 'saldo_session';
+
+export interface WebSession {
+  readonly cardholderId: string;
+  readonly phone: string;
+  language: Language;
+  /** Every form carries it back (the cookie alone does not authorise a change). */
+  readonly csrf: string;
+}
+
+/** Server-side sessions (Redis, or memory when embedded): the cookie holds only a random id. */
+@Injectable()
+export class WebSessions {
+  constructor(
+    @Inject(MessageMemory) private readonly memory: MessageMemory,
+    @Inject(SaldoConfig) private readonly config: SaldoConfig,
+  ) {}
+
+  async start(session: Omit<WebSession, 'csrf'>): Promise<{ id: string; session: WebSession }> {
+    const id = randomBytes(32).toString('base64url');
+    const full: WebSession = { ...session, csrf: randomBytes(24).toString('base64url') };
+    await this.memory.set(key(id), JSON.stringify(full), SESSION_IDLE_MS);
+    return { id, session: full };
+  }
+
+  /** The session of a cookie header, its idle time restarted; undefined when absent or expired. */
+  async find(cookieHeader: string | undefined): Promise<{ id: string; session: WebSession } | undefined> {
+    const id = cookieValue(cookieHeader, SESSION_COOKIE);
+    if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
+    const raw = await this.memory.get(key(id));
+    if (!raw) return undefined;
+    const session = JSON.parse(raw) as WebSession;
+    await this.memory.set(key(id), raw, SESSION_IDLE_MS);
+    return { id, session };
+  }
+
+  async save(id: string, session: WebSession): Promise<void> {
+    await this.memory.set(key(id), JSON.stringify(session), SESSION_IDLE_MS);
+  }
+
+  async end(id: string): Promise<void> {
+    await this.memory.delete(key(id));
+  }
+
+  cookie(id: string | undefined): string {
+    const secure = this.config.http.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
+    const value = id ?? '';
+    const age = id ? Math.floor(SESSION_IDLE_MS / 1000) : 0;
+    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${age}${secure}`;
+  }
+}
+
+function key(id: string): string {
+  return `web:session:${id}`;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}

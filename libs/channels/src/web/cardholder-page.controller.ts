@@ -1,0 +1,62 @@
+import { Body, Controller, ForbiddenException, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SaldoConfig } from '#config';
+import { CardholderPage, type PageAnswer } from './cardholder-page.service.js';
+
+type Form = Record<string, string | undefined>;
+
+/** The cardholder page's routes; what they show is CardholderPage's. */
+@ApiExcludeController()
+@Controller()
+export class CardholderPageController {
+  constructor(
+    @Inject(CardholderPage) private readonly page: CardholderPage,
+    @Inject(SaldoConfig) private readonly config: SaldoConfig,
+  ) {}
+
+  @Get()
+  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.home(req.headers.cookie, req.id));
+  }
+
+  @Post('sign-in/code')
+  async requestCode(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.requestCode(form.phone?.trim(), req.ip, req.id));
+  }
+
+  @Post('sign-in')
+  async signIn(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.signIn(form.phone?.trim(), form.code?.trim()));
+  }
+
+  @Post('sign-out')
+  async signOut(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.signOut(req.headers.cookie, form.csrf));
+  }
+
+  @Post('settings/language')
+  async language(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.setLanguage(req.headers.cookie, form.csrf, form.language));
+  }
+
+  /** Forms are only taken from our own pages: a browser names the page a form came from. */
+  private sameOrigin(req: FastifyRequest): void {
+    const origin = req.headers.origin;
+    if (origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
+  }
+}
+
+function send(reply: FastifyReply, answer: PageAnswer): void {
+  reply.status(answer.status).header('cache-control', 'no-store');
+  if (answer.cookie) reply.header('set-cookie', answer.cookie);
+  if (answer.redirect) {
+    void reply.redirect(answer.redirect, answer.status);
+    return;
+  }
+  void reply.type('text/html; charset=utf-8').send(answer.html ?? '');
+}

@@ -1,0 +1,1 @@
+export { WebChannelModule } from './web.module.js';

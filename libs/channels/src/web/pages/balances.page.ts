@@ -1,0 +1,46 @@
+import { formatAmount } from '#domain';
+import type { CardAnswer, Language } from '#channels/telephony';
+import { esc, layout } from './html.js';
+
+const TEXT = {
+  en: {
+    title: 'Your cards',
+    card: (last4: string, issuer: string) => `Card ending ${last4} · ${issuer}`,
+    headings: ['Account', 'Available', 'Ledger', 'Pending'],
+    types: { DEFAULT: 'Account', SAVINGS: 'Savings', CHECKING: 'Checking', CREDIT: 'Credit' },
+    refused: 'Not available: ',
+    asOf: 'As of',
+    signOut: 'Sign out',
+    language: '中文',
+  },
+  zh: {
+    title: '我的卡',
+    card: (last4: string, issuer: string) => `尾号${last4} · ${issuer}`,
+    headings: ['账户', '可用余额', '账面余额', '待入账'],
+    types: { DEFAULT: '账户', SAVINGS: '储蓄', CHECKING: '活期', CREDIT: '信用' },
+    refused: '无法查询：',
+    asOf: '截至',
+    signOut: '退出',
+    language: 'English',
+  },
+} as const;
+
+/** Every card of the signed-in cardholder with each account's available, ledger and pending balance. */
+export function balancesPage(language: Language, answers: readonly CardAnswer[], csrf: string, timeZone: string): string {
+  const t = TEXT[language];
+  const asOf = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date());
+  const cards = answers.map(({ card, result }) => {
+    const heading = `<h2>${esc(t.card(card.last4, card.issuerName))}</h2>`;
+    if (result.outcome !== 'APPROVED') return `<section class="card">${heading}<p>${esc(t.refused + result.outcome.toLowerCase().replace(/_/g, ' '))}</p></section>`;
+    const rows = (result.balances ?? []).map(
+      (b) =>
+        `<tr><td>${esc(t.types[b.type])}</td>${[b.available, b.ledger, b.pending].map((m) => `<td class="amount">${esc(`${formatAmount(m, b.currency)} ${b.currency}`)}</td>`).join('')}</tr>`,
+    );
+    return `<section class="card">${heading}<table><thead><tr>${t.headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  });
+  const other: Language = language === 'en' ? 'zh' : 'en';
+  const nav = `<nav><h1>${esc(t.title)}</h1><span>
+<form method="post" action="/settings/language" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><input type="hidden" name="language" value="${other}"><button type="submit">${esc(t.language)}</button></form>
+<form method="post" action="/sign-out" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">${esc(t.signOut)}</button></form></span></nav>`;
+  return layout(language, t.title, `${nav}<p>${esc(`${t.asOf} ${asOf}`)}</p>${cards.join('')}`);
+}

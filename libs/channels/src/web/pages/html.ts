@@ -1,0 +1,24 @@
+/** Text into HTML: every value that reaches a page goes through this. */
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const STYLE = `
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#f6f7f9}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem}label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #767676;border-radius:4px}
+button{font:inherit;margin-top:1rem;padding:.5rem 1rem;border:0;border-radius:4px;background:#0b5394;color:#fff;cursor:pointer}
+button:focus,input:focus,a:focus{outline:3px solid #f9a825;outline-offset:2px}
+.card{background:#fff;border:1px solid #d0d4da;border-radius:8px;padding:1rem;margin:1rem 0}
+.note{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem 1rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e0e0e0}
+td.amount{text-align:right;font-variant-numeric:tabular-nums}
+nav{display:flex;gap:1rem;align-items:center;justify-content:space-between}`;
+
+/** The page frame: language, title, no external resources (the page works offline). */
+export function layout(lang: 'en' | 'zh', title: string, body: string): string {
+  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}
