@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JobHandlers, RateLimitService } from '#platform';
+import { OutboundSweepJob } from '#channels/telephony';
 import { smsSegments } from '../../libs/channels/src/sms/sms-segments.js';
 import { FakeTwilioApi, INVALID_TO, TOO_MANY_REQUESTS } from '../support/fake-twilio.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -205,6 +206,23 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     expectOneSegment(reply, 'zh');
     expect(reply).not.toContain('8,888.88');
     expect(await t.prisma.auditEvent.count({ where: { channel: 'sms', outcome: 'RATE_LIMITED' } })).toBeGreaterThan(0);
+  });
+
+  it('queues again a message that lost its send job, and fails one past its validity unsent', async () => {
+    const common = { channel: 'sms', provider: viaTwilio ? 'twilio' : 'outbox', to: ALICE, language: 'en', status: 'queued', correlationId: 'sweep-test' };
+    const old = new Date(Date.now() - 3 * 60_000);
+    const lost = await t.prisma.outboundMessage.create({ data: { ...common, body: 'lost job', createdAt: old, updatedAt: old } });
+    const stale = await t.prisma.outboundMessage.create({ data: { ...common, body: 'stale', createdAt: new Date(Date.now() - 600_000), updatedAt: old } });
+    const fresh = await t.prisma.outboundMessage.create({ data: { ...common, body: 'fresh, its job is coming' } });
+    expect(await t.app.get(OutboundSweepJob).sweep()).toEqual({ requeued: 1, expired: 1 });
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && (await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: lost.id } })).status === 'queued') {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: lost.id } })).status).not.toBe('queued');
+    expect(await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: 'failed', lastError: 'expired before it could be sent' });
+    expect((await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('queued');
+    await t.prisma.outboundMessage.update({ where: { id: fresh.id }, data: { status: 'failed' } });
   });
 
   describe.runIf(viaTwilio)('delivery through Twilio', () => {

@@ -12,3 +12,4 @@ export { TwilioVoiceProvider } from './providers/twilio-voice.driver.js';
 export { OutboundSmsModule } from './outbound/outbound-sms.module.js';
 export { OutboundMessages, messageIdFrom, type StoredMessage } from './outbound/outbound-messages.js';
 export { SendSmsJob, SEND_SMS_JOB } from './outbound/send-sms.job.js';
+export { OutboundSweepJob, SWEEP_OUTBOUND_JOB } from './outbound/outbound-sweep.job.js';

@@ -91,6 +91,21 @@ export class OutboundMessages {
     return count > 0;
   }
 
+  /** Queued messages created before `before` are past their validity: failed, never sent. */
+  async expireQueued(before: Date): Promise<number> {
+    const { count } = await this.prisma.outboundMessage.updateMany({
+      where: { status: 'queued', createdAt: { lt: before } },
+      data: { status: 'failed', statusRank: statusRank('failed'), lastError: 'expired before it could be sent' },
+    });
+    return count;
+  }
+
+  /** Ids of messages still queued and untouched since `before` (at most 500 a sweep). */
+  async queuedSince(before: Date): Promise<string[]> {
+    const rows = await this.prisma.outboundMessage.findMany({ where: { status: 'queued', updatedAt: { lt: before } }, select: { id: true }, take: 500 });
+    return rows.map((r) => r.id);
+  }
+
   /** The latest messages to a number, newest first (the outbox view of the simulator and the web page). */
   async latestTo(to: string, limit: number): Promise<{ id: string; body: string; status: string; createdAt: Date }[]> {
     return this.prisma.outboundMessage.findMany({

@@ -3,6 +3,7 @@ import { SaldoConfig } from '#config';
 import { SmsProvider } from '../providers/sms-provider.port.js';
 import { createSmsProvider } from '../providers/sms-provider.registry.js';
 import { OutboundMessages } from './outbound-messages.js';
+import { OutboundSweepJob } from './outbound-sweep.job.js';
 import { SendSmsJob } from './send-sms.job.js';
 
 /**
@@ -10,7 +11,7 @@ import { SendSmsJob } from './send-sms.job.js';
  * `sms.send` job through the configured SmsProvider. Imported by the API and the worker.
  */
 @Module({
-  providers: [{ provide: SmsProvider, inject: [SaldoConfig], useFactory: createSmsProvider }, OutboundMessages, SendSmsJob],
+  providers: [{ provide: SmsProvider, inject: [SaldoConfig], useFactory: createSmsProvider }, OutboundMessages, SendSmsJob, OutboundSweepJob],
   exports: [SmsProvider, OutboundMessages, SendSmsJob],
 })
 export class OutboundSmsModule {}
