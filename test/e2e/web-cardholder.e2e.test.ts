@@ -100,6 +100,38 @@ describe(`cardholder page (${storage})`, () => {
     expect((await post('/sign-in', { phone: ALICE, code })).status).toBe(401); // the right code, too late
   });
 
+  it('pages through a card\'s history with a period and a type, every row once', async () => {
+    const cookie = await signIn(ALICE);
+    expect((await fetch(`${t.baseUrl}/history?card=0`, { redirect: 'manual' })).status).toBe(303); // no session
+    const from = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date().toISOString().slice(0, 10);
+    const card = await t.prisma.card.findFirstOrThrow({ where: { last4: '0010' }, include: { accounts: true } });
+    const expected = await t.prisma.transaction.count({
+      where: { accountId: { in: card.accounts.map((a) => a.accountId) }, postedAt: { gte: new Date(`${from}T00:00:00Z`), lt: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000) } },
+    });
+    expect(expected).toBeGreaterThan(20); // more than one page
+    const seen: string[] = [];
+    let url: string | undefined = `/history?card=0&from=${from}&to=${to}`;
+    let pages = 0;
+    while (url) {
+      const html = await (await fetch(`${t.baseUrl}${url}`, { headers: { cookie } })).text();
+      expect(html).toContain('History · 0010');
+      seen.push(...[...html.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td class="amount">([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1).join('|')));
+      url = /<a href="(\/history\?[^"]+)">Older transactions<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+      pages++;
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.length).toBe(expected);
+    const deposits = await (await fetch(`${t.baseUrl}/history?card=0&from=${from}&to=${to}&type=DEPOSIT`, { headers: { cookie } })).text();
+    const types = [...deposits.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['Deposit']));
+    const backwards = await fetch(`${t.baseUrl}/history?card=0&from=${to}&to=${from}`, { headers: { cookie } });
+    expect(backwards.status).toBe(400);
+    expect(await backwards.text()).toContain('Pick a period');
+    expect((await fetch(`${t.baseUrl}/history?card=9`, { headers: { cookie } })).status).toBe(404);
+  });
+
   it('signs out: the session is gone', async () => {
     const cookie = await signIn(ALICE);
     const html = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TransactionType } from '#bank-core';
+import { decodeCursor, encodeCursor, type TransactionType } from '#bank-core';
 import { BalancePipeline, type BalanceQuery, type QueryResult, type Question } from '#pipeline';
 import type { PartnerPrincipal } from './auth/partner-principal.js';
 import { refusal } from './http/outcome.problem.js';
 import type { RestReply } from './http/rest-reply.js';
-import { decodeCursor, encodeCursor } from './transaction-cursor.js';
 import { balanceInquiryBody, describeIssues, salvageCard, transactionSearchBody } from './rest.schemas.js';
 
 const DEFAULT_PAGE = 20;

@@ -1,8 +1,8 @@
-import { Body, Controller, ForbiddenException, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SaldoConfig } from '#config';
-import { CardholderPage, type PageAnswer } from './cardholder-page.service.js';
+import { CardholderPage, type HistoryQuery, type PageAnswer } from './cardholder-page.service.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -18,6 +18,11 @@ export class CardholderPageController {
   @Get()
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.page.home(req.headers.cookie, req.id));
+  }
+
+  @Get('history')
+  async history(@Req() req: FastifyRequest, @Query() query: HistoryQuery, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.history(req.headers.cookie, query, req.id));
   }
 
   @Post('sign-in/code')

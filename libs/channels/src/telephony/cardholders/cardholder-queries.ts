@@ -27,7 +27,17 @@ export class CardholderQueries {
   async recentTransactions(channel: Channel, requester: RequesterClaim, card: CardOnFileEntry, limit: number, correlationId: string): Promise<CardAnswer> {
     const to = new Date();
     const from = new Date(to.getTime() - HISTORY_DAYS * 86_400_000);
-    return this.ask(channel, requester, card, { kind: 'transactions', from, to, limit }, `${correlationId}:1`);
+    return this.transactions(channel, requester, card, { kind: 'transactions', from, to, limit }, correlationId);
+  }
+
+  async transactions(
+    channel: Channel,
+    requester: RequesterClaim,
+    card: CardOnFileEntry,
+    question: Extract<BalanceQuery['question'], { kind: 'transactions' }>,
+    correlationId: string,
+  ): Promise<CardAnswer> {
+    return this.ask(channel, requester, card, question, `${correlationId}:1`);
   }
 
   private async ask(

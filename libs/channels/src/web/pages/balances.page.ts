@@ -11,6 +11,7 @@ const TEXT = {
     refused: 'Not available: ',
     asOf: 'As of',
     signOut: 'Sign out',
+    history: 'Transaction history',
     language: '中文',
   },
   zh: {
@@ -21,6 +22,7 @@ const TEXT = {
     refused: '无法查询：',
     asOf: '截至',
     signOut: '退出',
+    history: '交易明细',
     language: 'English',
   },
 } as const;
@@ -29,8 +31,8 @@ const TEXT = {
 export function balancesPage(language: Language, answers: readonly CardAnswer[], csrf: string, timeZone: string): string {
   const t = TEXT[language];
   const asOf = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date());
-  const cards = answers.map(({ card, result }) => {
-    const heading = `<h2>${esc(t.card(card.last4, card.issuerName))}</h2>`;
+  const cards = answers.map(({ card, result }, index) => {
+    const heading = `<h2>${esc(t.card(card.last4, card.issuerName))}</h2><p><a href="/history?card=${index}">${esc(t.history)}</a></p>`;
     if (result.outcome !== 'APPROVED') return `<section class="card">${heading}<p>${esc(t.refused + result.outcome.toLowerCase().replace(/_/g, ' '))}</p></section>`;
     const rows = (result.balances ?? []).map(
       (b) =>

@@ -1,4 +1,4 @@
-import type { TransactionPosition } from '#bank-core';
+import type { TransactionPosition } from './issuer-core.port.js';
 
 /** Opaque keyset cursor: base64url of the last row's (postedAt, id). */
 export function encodeCursor(position: TransactionPosition): string {
