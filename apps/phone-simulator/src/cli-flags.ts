@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isE164 } from '#domain';
 import { WebhookClientError } from './webhook-client.js';
 
 /** A flag the simulator cannot act on (exit status 2). */
@@ -26,7 +27,7 @@ export function parseFlags<const O extends NonNullable<ParseArgsConfig['options'
 }
 
 export function e164(flag: string, text: string): string {
-  if (!/^\+[1-9]\d{6,14}$/.test(text)) throw new UsageError(`${flag} must be an E.164 number, e.g. +15555550100`);
+  if (!isE164(text)) throw new UsageError(`${flag} must be an E.164 number, e.g. +15555550100`);
   return text;
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isE164 } from '#domain';
 import { FakeTwilioApi } from './fake-twilio-api.js';
 import { DEFAULT_BANK_NUMBER, SIMULATOR_ACCOUNT_SID, WebhookClient, WebhookClientError } from './webhook-client.js';
 
@@ -50,7 +51,7 @@ interface OutboxMessage {
  */
 export async function sendSms(options: SmsOptions): Promise<string[]> {
   // The outbox answers 404 for a malformed number too, which would read as "no outbox".
-  if (!/^\+[1-9]\d{6,14}$/.test(options.from)) throw new SmsClientError(`from must be an E.164 number, e.g. +15555550100`);
+  if (!isE164(options.from)) throw new SmsClientError(`from must be an E.164 number, e.g. +15555550100`);
   const server = new SignedRequests(options);
   if (options.fakeApiPort === undefined) {
     const before = new Set((await server.outbox()).map((m) => m.id));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isE164 } from '#domain';
 
 /** The development master key. Start-up refuses it in production and warns loudly otherwise. */
 export const DEV_LMK = '0123456789ABCDEFFEDCBA98765432100123456789ABCDEFFEDCBA9876543210';
@@ -6,7 +7,7 @@ export const DEV_TOKEN_SECRET = 'saldo-development-token-secret-do-not-use-in-pr
 /** Signs and checks the Twilio webhooks when no Twilio account is configured (the simulators use it too). */
 export const DEV_TWILIO_AUTH_TOKEN = 'saldo-development-twilio-auth-token';
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number, e.g. +15555550100');
+const e164 = z.string().refine(isE164, 'must be an E.164 number, e.g. +15555550100');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -1,2 +1,3 @@
 export * from './pan.js';
 export * from './money.js';
+export * from './phone.js';

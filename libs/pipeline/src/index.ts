@@ -7,4 +7,3 @@ export * from './ports/audit-sink.port.js';
 export * from './ports/requester-directory.port.js';
 export * from './ports/issuer-directory.port.js';
 export { MAX_PIN_TRIES } from './steps/verify-credential.step.js';
-export { maskPhone } from './steps/audit.step.js';

@@ -57,8 +57,8 @@ export interface BalanceQuery {
   readonly credential: Credential;
   readonly question: Question;
   /**
-   * True for the second and later card of one request that fans out (SMS "BAL", a call's
-   * balances): the requester was counted once, with the first card; each card still counts.
+   * The channel already counted the requester for this request (the phone channels count once
+   * per text or call step, however many cards it covers); the card still counts.
    */
   readonly requesterCounted?: boolean;
   /** Input problems the channel already found (unknown fields, bad types); they end the query. */

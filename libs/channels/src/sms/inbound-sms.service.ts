@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MessageMemory } from '#platform';
-import { maskPhone } from '#pipeline';
+import { isE164, maskPhone } from '#domain';
 import { isCarrierKeyword, parseSmsCommand } from './sms-command.js';
 import { SmsAnswerJob } from './sms-answer.job.js';
 
@@ -28,7 +28,7 @@ export class InboundSmsService {
 
   async receive(sms: InboundSms): Promise<InboundVerdict> {
     const { MessageSid: sid, From: from, Body: body = '' } = sms;
-    if (!sid || !from || !/^\+[1-9]\d{6,14}$/.test(from)) return 'invalid';
+    if (!sid || !from || !isE164(from)) return 'invalid';
     // Twilio answers its own keywords (STOP, HELP...): a second answer from us would break opt-out.
     if (isCarrierKeyword(body)) return 'carrier-keyword';
     if ((await this.memory.claim(`sms:in:${sid}`, '1', REPLAY_WINDOW_MS)) !== null) {

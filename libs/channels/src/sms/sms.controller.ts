@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SaldoConfig } from '#config';
+import { isE164 } from '#domain';
 import { OutboundMessages, SmsProvider, TwilioSignatureGuard } from '#channels/telephony';
 import { DeliveryStatusService, type DeliveryStatusCallback } from './delivery-status.service.js';
 import { InboundSmsService, type InboundSms } from './inbound-sms.service.js';
@@ -28,7 +29,7 @@ export class SmsController {
   @Get('outbox')
   async outbox(@Query('to') to: string | undefined): Promise<{ messages: { id: string; body: string; status: string; createdAt: Date }[] }> {
     if (this.provider.name !== 'outbox' || this.config.production) throw new NotFoundException('no outbox here: SMS go out through a provider, or this is production');
-    if (!to || !/^\+[1-9]\d{6,14}$/.test(to)) throw new BadRequestException('to: an E.164 number is needed');
+    if (!to || !isE164(to)) throw new BadRequestException('to: an E.164 number is needed');
     return { messages: await this.messages.latestTo(to, 10) };
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, TRANSACTION_TYPES } from '#bank-core';
 import { SaldoConfig } from '#config';
+import { isE164 } from '#domain';
 import { CardholderDirectory, CardholderQueries, type Language } from '#channels/telephony';
 import { SignInCodes } from './auth/sign-in-codes.js';
 import { WebSessions, type WebSession } from './auth/web-sessions.js';
@@ -8,7 +9,6 @@ import { balancesPage } from './pages/balances.page.js';
 import { historyPage } from './pages/history.page.js';
 import { signInPage } from './pages/sign-in.page.js';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const PAGE_SIZE = 20;
 
 export interface HistoryQuery {
@@ -88,7 +88,7 @@ export class CardholderPage {
   }
 
   async requestCode(phone: string | undefined, address: string, correlationId: string): Promise<PageAnswer> {
-    if (!phone || !E164.test(phone)) return { status: 400, html: signInPage({ step: 'phone', message: 'Enter the number with its country code, e.g. +15555550100.' }) };
+    if (!phone || !isE164(phone)) return { status: 400, html: signInPage({ step: 'phone', message: 'Enter the number with its country code, e.g. +15555550100.' }) };
     const result = await this.codes.request(phone, address, correlationId);
     if (result === 'rate-limited') return { status: 429, html: signInPage({ step: 'phone', message: 'Too many codes asked for. Try again in 15 minutes.' }) };
     // The same words whether or not the number is on file.
@@ -96,7 +96,7 @@ export class CardholderPage {
   }
 
   async signIn(phone: string | undefined, code: string | undefined): Promise<PageAnswer> {
-    if (!phone || !E164.test(phone) || !code || !/^\d{6}$/.test(code)) {
+    if (!phone || !isE164(phone) || !code || !/^\d{6}$/.test(code)) {
       return { status: 400, html: signInPage({ step: 'phone', message: 'Enter your phone number again.' }) };
     }
     const check = await this.codes.check(phone, code);

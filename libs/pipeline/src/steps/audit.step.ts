@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { maskPhone } from '#domain';
 import type { QueryContext } from '../context.js';
 import { AuditSink } from '../ports/audit-sink.port.js';
 import type { RequesterClaim } from '../query.js';
@@ -39,9 +40,4 @@ export function claimLabel(claim: RequesterClaim): string {
     case 'caller':
       return `caller:${claim.e164 ? maskPhone(claim.e164) : 'withheld'}`;
   }
-}
-
-/** A phone number as people and logs may see it: the last 4 digits only. */
-export function maskPhone(e164: string): string {
-  return `${e164.slice(0, -4).replace(/\d/g, '*')}${e164.slice(-4)}`;
 }

@@ -65,27 +65,27 @@ export class CardholderDirectory {
     await this.prisma.cardholder.update({ where: { id: cardholderId }, data: { locale: LOCALE_OF[language] } });
   }
 
-  async phonePin(cardholderId: string): Promise<{ reference: string | null; locked: boolean } | undefined> {
-    const holder = await this.prisma.cardholder.findUnique({
-      where: { id: cardholderId },
-      select: { phonePinData: true, phonePinLockedAt: true },
-    });
-    return holder ? { reference: holder.phonePinData, locked: holder.phonePinLockedAt !== null } : undefined;
-  }
-
   /**
-   * Counts a phone-PIN attempt before it is verified, in one statement: parallel calls for one
-   * cardholder cannot get more than `maxTries` guesses between them (the attempt that reaches it
-   * locks). Undefined when phone access is already locked (or no such cardholder).
+   * Counts a phone-PIN attempt before it is verified, in one statement that also reads the
+   * verification data: parallel calls for one cardholder cannot get more than `maxTries` guesses
+   * between them (the attempt that reaches it locks). Nothing is counted when phone access is
+   * locked or has no PIN; the answer says which.
    */
-  async countPhonePinAttempt(cardholderId: string, maxTries: number): Promise<{ tries: number } | undefined> {
-    const rows = await this.prisma.$queryRaw<{ tries: number }[]>`
+  async countPhonePinAttempt(
+    cardholderId: string,
+    maxTries: number,
+  ): Promise<{ counted: true; tries: number; reference: string } | { counted: false; why: 'LOCKED' | 'NOT_SET' }> {
+    const rows = await this.prisma.$queryRaw<{ tries: number; reference: string }[]>`
       UPDATE cardholders
          SET phone_pin_tries = phone_pin_tries + 1,
              phone_pin_locked_at = CASE WHEN phone_pin_tries + 1 >= ${maxTries} THEN now() ELSE NULL END
-       WHERE id = ${cardholderId}::uuid AND phone_pin_locked_at IS NULL
-   RETURNING phone_pin_tries AS tries`;
-    return rows[0] ? { tries: Number(rows[0].tries) } : undefined;
+       WHERE id = ${cardholderId}::uuid AND phone_pin_locked_at IS NULL AND phone_pin_data IS NOT NULL
+   RETURNING phone_pin_tries AS tries, phone_pin_data AS reference`;
+    const row = rows[0];
+    if (row) return { counted: true, tries: Number(row.tries), reference: row.reference };
+    // The unusual path only: tell a lock from a missing PIN.
+    const holder = await this.prisma.cardholder.findUnique({ where: { id: cardholderId }, select: { phonePinData: true } });
+    return { counted: false, why: holder?.phonePinData ? 'LOCKED' : 'NOT_SET' };
   }
 
   /**

@@ -27,11 +27,9 @@ export class PhonePinVerifier {
   ) {}
 
   async verify(cardholderId: string, digits: string): Promise<{ verdict: PhonePinVerdict; triesLeft?: number }> {
-    const state = await this.cardholders.phonePin(cardholderId);
-    if (!state?.reference) return { verdict: 'NOT_SET' };
     const attempt = await this.cardholders.countPhonePinAttempt(cardholderId, MAX_PHONE_PIN_TRIES);
-    if (!attempt) return { verdict: 'LOCKED' };
-    const check = await this.check(cardholderId, digits, state.reference);
+    if (!attempt.counted) return { verdict: attempt.why };
+    const check = await this.check(cardholderId, digits, attempt.reference);
     if (check === 'UNAVAILABLE') return { verdict: 'UNAVAILABLE' };
     if (check === 'VERIFIED') {
       await this.cardholders.clearPhonePinTries(cardholderId, attempt.tries);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { SaldoConfig } from '#config';
-import { maskPhone } from '#pipeline';
+import { maskPhone } from '#domain';
 import { JobHandlers, JobQueue } from '#platform';
 import { SmsProvider, SmsSendError } from '../providers/sms-provider.port.js';
 import { OutboundMessages } from './outbound-messages.js';

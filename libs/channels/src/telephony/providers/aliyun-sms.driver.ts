@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isE164 } from '#domain';
 import { aliyunPercentEncode, aliyunSignature } from './aliyun-signature.js';
 import { SmsProvider, SmsSendError, type OutboundSms, type SmsAccepted, type SmsFailureKind } from './sms-provider.port.js';
 
@@ -118,7 +119,7 @@ export class AliyunSmsProvider extends SmsProvider {
  * 11 digits), others as country code + number without "+".
  */
 export function aliyunPhoneNumber(e164: string): string {
-  if (!/^\+[1-9]\d{6,14}$/.test(e164)) throw new SmsSendError('permanent', 'aliyun SendSms: the recipient is not an E.164 number');
+  if (!isE164(e164)) throw new SmsSendError('permanent', 'aliyun SendSms: the recipient is not an E.164 number');
   return e164.startsWith('+86') ? e164.slice(3) : e164.slice(1);
 }
 

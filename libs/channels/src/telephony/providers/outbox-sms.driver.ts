@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { maskPhone } from '#pipeline';
+import { maskPhone } from '#domain';
 import { SmsProvider, type OutboundSms, type SmsAccepted } from './sms-provider.port.js';
 
 /**
