@@ -39,6 +39,9 @@ describe('DbModule', () => {
       expect(await app.get(PrismaClient).operator.count()).toBe(0);
       expect(await connections()).toBeGreaterThan(0);
       await app.close();
+      // A backend leaves pg_stat_activity a moment after its client hangs up: wait, boundedly.
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline && (await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
       expect(await connections()).toBe(0);
     } finally {
       await admin.end();
