@@ -22,7 +22,7 @@ export interface SeedDeps {
   readonly keyAdmin: KeyAdmin;
   readonly keyStore: KeyStore;
   readonly lmkHex: string;
-  readonly operatorPasswords: { readonly admin: string; readonly auditor: string };
+  readonly operatorPasswords: { readonly admin: string; readonly support: string; readonly auditor: string };
 }
 
 /** The seed's dependencies, taken from a running application (the demo start, the tests). */
@@ -155,6 +155,7 @@ export async function seedDemo(deps: SeedDeps): Promise<SeedReport> {
 
   for (const [username, role, password] of [
     ['admin', 'ADMIN', deps.operatorPasswords.admin],
+    ['support', 'SUPPORT', deps.operatorPasswords.support],
     ['auditor', 'AUDITOR', deps.operatorPasswords.auditor],
   ] as const) {
     if (!(await prisma.operator.findUnique({ where: { username } }))) {

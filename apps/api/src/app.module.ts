@@ -9,6 +9,7 @@ import { ProblemFilter, RestChannelModule } from '#channels/rest';
 import { SmsChannelModule } from '#channels/sms';
 import { VoiceChannelModule } from '#channels/voice';
 import { WebChannelModule } from '#channels/web';
+import { ConsoleModule } from '#console';
 import { HealthController } from './health/health.controller.js';
 import { PosServerModule } from './pos/pos-server.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         SmsChannelModule,
         VoiceChannelModule,
         WebChannelModule,
+        ConsoleModule,
         PosServerModule,
       ],
       controllers: [HealthController],

@@ -27,7 +27,7 @@ export function announce(app: INestApplication, config: SaldoConfig): void {
   if (config.demoMode) {
     const partners = DEMO_PARTNERS.map((p) => `${p.clientId} / ${p.secret}`).join(', ');
     log.log(`demo partner clients: ${partners}`);
-    log.log(`demo operators: admin / ${config.demoPasswords.admin}, auditor / ${config.demoPasswords.auditor}`);
+    log.log(`console ${base}/console — demo operators: admin / ${config.demoPasswords.admin}, support / ${config.demoPasswords.support}, auditor / ${config.demoPasswords.auditor}`);
     if (config.pos.enabled) {
       log.log(`demo POS terminals SALDO001-003; try: npx saldo-pos --port ${config.pos.port} --pan 4761739001010010 --pin 1234`);
     }

@@ -50,6 +50,8 @@ export const envSchema = z.object({
 
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_TOKEN_SECRET),
   TOKEN_TTL_SECONDS: int(30, 86_400).default(900),
+  /** How long a "check at a terminal" QR token from the cardholder page can be redeemed (single use). */
+  QR_TOKEN_TTL_SECONDS: int(1, 600).default(120),
 
   RATE_CARD_PER_MINUTE: int(1, 1_000_000_000).default(20),
   RATE_PARTNER_PER_SECOND: int(1, 1_000_000_000).default(100),
@@ -116,6 +118,7 @@ export const envSchema = z.object({
 
   ADMIN_PASSWORD: z.string().min(8).default('saldo-admin-demo'),
   AUDITOR_PASSWORD: z.string().min(8).default('saldo-auditor-demo'),
+  SUPPORT_PASSWORD: z.string().min(8).default('saldo-support-demo'),
 });
 
 export type Env = z.infer<typeof envSchema>;

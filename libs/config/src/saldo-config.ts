@@ -24,6 +24,8 @@ export class SaldoConfig {
     emulatorPort: number;
   };
   readonly tokens: { secret: string; ttlSeconds: number; usesDevelopmentSecret: boolean };
+  /** Single-use card tokens the cardholder page issues for a POS terminal to scan. */
+  readonly qrTokens: { ttlSeconds: number };
   readonly rateLimits: {
     cardPerMinute: number;
     partnerPerSecond: number;
@@ -66,7 +68,7 @@ export class SaldoConfig {
   readonly audit: { batchMax: number };
   readonly issuerTimeoutMs: number;
   readonly idempotencyTtlHours: number;
-  readonly demoPasswords: { admin: string; auditor: string };
+  readonly demoPasswords: { admin: string; support: string; auditor: string };
   readonly demoMode: boolean;
 
   constructor(env: Record<string, string | undefined>) {
@@ -112,6 +114,7 @@ export class SaldoConfig {
       throw new ConfigError('TOKEN_SECRET: the built-in development secret is refused in production');
     }
     this.tokens = { secret: e.TOKEN_SECRET, ttlSeconds: e.TOKEN_TTL_SECONDS, usesDevelopmentSecret };
+    this.qrTokens = { ttlSeconds: e.QR_TOKEN_TTL_SECONDS };
     this.rateLimits = {
       cardPerMinute: e.RATE_CARD_PER_MINUTE,
       partnerPerSecond: e.RATE_PARTNER_PER_SECOND,
@@ -182,7 +185,7 @@ export class SaldoConfig {
     this.audit = { batchMax: e.AUDIT_BATCH_MAX };
     this.issuerTimeoutMs = e.ISSUER_TIMEOUT_MS;
     this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;
-    this.demoPasswords = { admin: e.ADMIN_PASSWORD, auditor: e.AUDITOR_PASSWORD };
+    this.demoPasswords = { admin: e.ADMIN_PASSWORD, support: e.SUPPORT_PASSWORD, auditor: e.AUDITOR_PASSWORD };
     this.demoMode = e.DEMO_MODE;
   }
 }

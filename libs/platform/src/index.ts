@@ -7,3 +7,4 @@ export * from './jobs/jobs.module.js';
 export * from './logging/logging.module.js';
 export * from './memory/message-memory.port.js';
 export * from './memory/in-memory-message-memory.js';
+export * from './html/escape-html.js';

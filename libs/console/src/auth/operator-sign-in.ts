@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { hash, verify } from '@node-rs/argon2';
+import { Prisma, PrismaClient, type OperatorRole } from '#db';
+import { RateLimitService } from '#platform';
+
+/** Ten wrong passwords in a row lock an operator out for thirty minutes. */
+export const MAX_FAILED_SIGN_INS = 10;
+export const LOCKOUT_MINUTES = 30;
+
+// Verified against when the username is unknown, so a miss costs the time a wrong password does.
+const DUMMY_HASH = hash('saldo-no-such-operator');
+
+export type SignInResult =
+  | { readonly ok: true; readonly operator: { readonly operatorId: string; readonly username: string; readonly role: OperatorRole } }
+  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'rate-limited' };
+
+/** Username and password (argon2id), with a per-operator lockout and a per-address limit. */
+@Injectable()
+export class OperatorSignIn {
+  constructor(
+    @Inject(PrismaClient) private readonly prisma: PrismaClient,
+    @Inject(RateLimitService) private readonly limits: RateLimitService,
+  ) {}
+
+  async attempt(username: string, password: string, address: string): Promise<SignInResult> {
+    if (!(await this.limits.isExceeded('auth-failure-ip', `console:${address}`)).allowed) return { ok: false, reason: 'rate-limited' };
+    const operator = await this.prisma.operator.findUnique({ where: { username } });
+    if (operator?.lockedUntil && operator.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
+    const passwordOk = await verify(operator?.passwordHash ?? (await DUMMY_HASH), password);
+    if (!operator || !passwordOk) {
+      await this.limits.consume('auth-failure-ip', `console:${address}`);
+      if (!operator) return { ok: false, reason: 'wrong' };
+      const locked = await this.countFailure(operator.id);
+      return { ok: false, reason: locked ? 'locked' : 'wrong' };
+    }
+    if (operator.failedLogins > 0 || operator.lockedUntil) {
+      await this.prisma.operator.update({ where: { id: operator.id }, data: { failedLogins: 0, lockedUntil: null } });
+    }
+    return { ok: true, operator: { operatorId: operator.id, username: operator.username, role: operator.role } };
+  }
+
+  /** One statement, so parallel wrong passwords (several instances) count exactly; a lapsed lock starts a new count. */
+  private async countFailure(operatorId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ locked: boolean }[]>(Prisma.sql`
+      UPDATE operators
+         SET failed_logins = CASE WHEN locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+             locked_until = CASE
+               WHEN locked_until <= now() THEN NULL
+               WHEN failed_logins + 1 >= ${MAX_FAILED_SIGN_INS} THEN now() + make_interval(mins => ${LOCKOUT_MINUTES})
+               ELSE locked_until END
+       WHERE id = ${operatorId}::uuid
+   RETURNING locked_until IS NOT NULL AS locked`);
+    return rows[0]?.locked ?? false;
+  }
+}

@@ -1,0 +1,136 @@
+import { hash } from '@node-rs/argon2';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { consoleForm, signInOperator } from '../support/console.js';
+import { connectPos, demoTerminal } from '../support/pos.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const storage = inject('storage');
+const PUBLIC = 'https://saldo.example.test';
+
+describe(`operator console (${storage})`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('console', storage, { PUBLIC_BASE_URL: PUBLIC });
+  });
+  afterAll(async () => t?.close());
+
+  const operatorEvents = (action: string) => t.prisma.auditEvent.findMany({ where: { channel: 'console', outcome: action }, orderBy: { id: 'asc' } });
+
+  it('asks for a sign-in first, and signs an operator in with an HttpOnly console cookie', async () => {
+    const anonymous = await fetch(`${t.baseUrl}/console/cards`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/console/sign-in?next=%2Fconsole%2Fcards');
+    const form = await (await fetch(`${t.baseUrl}/console/sign-in`)).text();
+    expect(form).toContain('<label for="username">');
+    expect(form).toContain('<label for="password">');
+
+    const res = await consoleForm(t, PUBLIC)('/console/sign-in', { username: 'admin', password: 'saldo-admin-demo', next: '/console/cards' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/cards');
+    expect(res.headers.get('set-cookie')).toMatch(/^saldo_console=[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=900; Secure$/);
+    expect((await operatorEvents('SIGNED_IN')).map((e) => e.requester)).toContain('operator:admin');
+  });
+
+  it('refuses a wrong password with the same words as an unknown operator, never a sign-in from another site, and audits each', async () => {
+    const post = consoleForm(t, PUBLIC);
+    const wrong = await post('/console/sign-in', { username: 'auditor', password: 'not-the-password' });
+    const unknown = await post('/console/sign-in', { username: 'nobody', password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const words = (html: string) => /role="alert">([^<]+)</.exec(html)?.[1];
+    expect(words(await wrong.text())).toBe(words(await unknown.text()));
+    expect((await consoleForm(t, 'https://evil.example')('/console/sign-in', { username: 'admin', password: 'saldo-admin-demo' })).status).toBe(403);
+    const failed = await operatorEvents('SIGN_IN_FAILED');
+    expect(failed.map((e) => e.requester)).toEqual(expect.arrayContaining(['operator:auditor', 'operator:nobody']));
+    expect(JSON.stringify(failed.map((e) => e.detail))).not.toContain('not-the-password');
+  });
+
+  it('locks an operator out after 10 wrong passwords for 30 minutes, even with the right one', async () => {
+    await t.prisma.operator.create({ data: { username: 'temp-support', role: 'SUPPORT', passwordHash: await hash('right-password-1') } });
+    const post = consoleForm(t, PUBLIC);
+    for (let i = 0; i < 10; i += 1) expect((await post('/console/sign-in', { username: 'temp-support', password: `wrong-${i}` })).status).toBe(401);
+    expect((await post('/console/sign-in', { username: 'temp-support', password: 'right-password-1' })).status).toBe(401);
+    const locked = await t.prisma.operator.findUniqueOrThrow({ where: { username: 'temp-support' } });
+    expect(locked.failedLogins).toBe(10);
+    const minutes = (locked.lockedUntil!.getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(29);
+    expect(minutes).toBeLessThanOrEqual(30);
+    // Thirty minutes later (the clock moved by hand): the right password works and the count restarts.
+    await t.prisma.operator.update({ where: { username: 'temp-support' }, data: { lockedUntil: new Date(Date.now() - 1_000) } });
+    expect((await post('/console/sign-in', { username: 'temp-support', password: 'right-password-1' })).status).toBe(303);
+    const after = await t.prisma.operator.findUniqueOrThrow({ where: { username: 'temp-support' } });
+    expect([after.failedLogins, after.lockedUntil]).toEqual([0, null]);
+  });
+
+  it('gives each role what it says: support finds cards, auditor reads dashboards, neither does the other', async () => {
+    const support = await signInOperator(t, PUBLIC, 'support', 'saldo-support-demo');
+    const auditor = await signInOperator(t, PUBLIC, 'auditor', 'saldo-auditor-demo');
+    const admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+
+    expect((await support.get('/console')).headers.get('location')).toBe('/console/cards');
+    expect((await support.get('/console/cards?issuer=HARBOR&last4=0010')).status).toBe(200);
+    expect((await support.get('/console/dashboard/panel?range=hour')).status).toBe(403);
+
+    expect((await auditor.get('/console')).status).toBe(200);
+    expect((await auditor.get('/console/cards?issuer=HARBOR&last4=0010')).status).toBe(403);
+    const card = await t.prisma.card.findFirstOrThrow({ where: { last4: '0010' } });
+    const auditorCsrf = /name="csrf" value="([^"]+)"/.exec(await (await auditor.get('/console')).text())![1];
+    const refusedUnlock = await consoleForm(t, PUBLIC)(`/console/cards/${card.id}/unlock-pin`, { csrf: auditorCsrf }, { cookie: auditor.cookie });
+    expect(refusedUnlock.status).toBe(403);
+
+    expect((await admin.get('/console')).status).toBe(200);
+    expect((await admin.get('/console/cards?issuer=HARBOR&last4=0010')).status).toBe(200);
+
+    const refused = await operatorEvents('REFUSED');
+    expect(refused.map((e) => e.requester)).toEqual(expect.arrayContaining(['operator:support', 'operator:auditor']));
+  });
+
+  it('shows the dashboard from the audit trail: queries per channel, outcomes and latency', async () => {
+    const admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+    await t.prisma.auditEvent.createMany({
+      data: [
+        { at: new Date(), channel: 'pos', requester: 'terminal:SALDO001', outcome: 'APPROVED', latencyMicros: 4_000, correlationId: 'dash-1' },
+        { at: new Date(), channel: 'pos', requester: 'terminal:SALDO001', outcome: 'WRONG_PIN', latencyMicros: 8_000, correlationId: 'dash-2' },
+        { at: new Date(), channel: 'sms', requester: 'phone:+*******0100', outcome: 'APPROVED', latencyMicros: 12_000, correlationId: 'dash-3' },
+      ],
+    });
+    const panel = await (await admin.get('/console/dashboard/panel?range=hour')).text();
+    expect(panel).toMatch(/<th scope="row">pos<\/th><td class="num">\d+<\/td>/);
+    expect(panel).toContain('WRONG_PIN');
+    expect(panel).toContain('<polyline');
+    const day = await (await admin.get('/console?range=day')).text();
+    expect(day).toContain('data-live="/console/dashboard/panel?range=day"');
+    const script = await fetch(`${t.baseUrl}/console/assets/console.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('unlocks a PIN-locked card for support, and the card answers again on the POS channel', async () => {
+    const pan = '6217000000000022';
+    const client = await connectPos(t);
+    try {
+      const terminal = demoTerminal('SALDO001');
+      for (const pin of ['1111', '2222', '3333']) await client.request(await terminal.balanceInquiry({ pan, pin }));
+      expect((await client.request(await terminal.balanceInquiry({ pan, pin: '0000' }))).fields.get(39)).toBe('75');
+
+      const support = await signInOperator(t, PUBLIC, 'support', 'saldo-support-demo');
+      const page = await (await support.get('/console/cards?issuer=LOTUS&last4=0022')).text();
+      expect(page).toContain('<strong>locked</strong>');
+      expect(page).toContain('621700******0022');
+      const card = await t.prisma.card.findFirstOrThrow({ where: { last4: '0022' } });
+      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, {}, { origin: 'https://evil.example' })).status).toBe(403);
+      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, { csrf: 'forged' })).status).toBe(403);
+      const unlocked = await support.post(`/console/cards/${card.id}/unlock-pin`);
+      expect(unlocked.status).toBe(303);
+      expect(unlocked.headers.get('location')).toBe('/console/cards?issuer=LOTUS&last4=0022&done=pin');
+
+      expect((await client.request(await terminal.balanceInquiry({ pan, pin: '0000' }))).fields.get(39)).toBe('00');
+      const [event] = await operatorEvents('PIN_UNLOCKED');
+      expect(event).toMatchObject({ requester: 'operator:support', cardLast4: '0022', issuerCode: 'LOTUS', cardMasked: '621700******0022' });
+      const recent = await (await support.get('/console/cards?issuer=LOTUS&last4=0022')).text();
+      expect(recent).toContain('PIN_TRIES_EXCEEDED');
+    } finally {
+      await client.close();
+    }
+  });
+});
