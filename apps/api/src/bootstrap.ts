@@ -39,6 +39,9 @@ export async function createApiApp(config: SaldoConfig): Promise<NestFastifyAppl
         upgradeInsecureRequests: null,
       },
     },
+    // Not no-referrer: under it a browser sends `Origin: null` with the page's own form posts, and the
+    // cardholder page refuses every form from a real browser. same-origin still tells other sites nothing.
+    referrerPolicy: { policy: 'same-origin' },
   });
   const openapi = new DocumentBuilder()
     .setTitle('Saldo partner API')
