@@ -38,7 +38,7 @@ export async function startTestApp(label: string, storage: Storage, extraEnv: Re
   const config = new SaldoConfig(env);
   const app = await createApiApp(config);
   await seedDemo(seedDepsFrom(app, config));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(Number(env.PORT), '127.0.0.1'); // 0 (any free port) unless a test fixed one
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no TCP address');
   return {
