@@ -11,7 +11,7 @@ describe(`operator console (${storage})`, () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp('console', storage, { PUBLIC_BASE_URL: PUBLIC });
+    t = await startTestApp('console', storage, { PUBLIC_BASE_URL: PUBLIC, WORKER_IN_PROCESS: 'true' });
   });
   afterAll(async () => t?.close());
 
@@ -132,5 +132,68 @@ describe(`operator console (${storage})`, () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('searches the audit trail by channel, outcome, issuer, card and requester, newest first in pages of 50', async () => {
+    const auditor = await signInOperator(t, PUBLIC, 'auditor', 'saldo-auditor-demo');
+    const at = new Date(Date.now() - 60_000);
+    await t.prisma.auditEvent.createMany({
+      data: Array.from({ length: 55 }, (_, i) => ({
+        at,
+        channel: 'rest',
+        requester: i % 2 ? 'client:wallet-app' : 'client:other-app',
+        cardMasked: '476173******0010',
+        cardLast4: '0010',
+        issuerCode: 'HARBOR',
+        outcome: i === 0 ? 'EXPIRED_CARD' : 'APPROVED',
+        latencyMicros: 1_000 + i,
+        correlationId: `search-${i}`,
+      })),
+    });
+    const first = await (await auditor.get('/console/audit?channel=rest&issuer=HARBOR&last4=0010')).text();
+    expect(first.match(/search-\d+/g)).toHaveLength(50);
+    const older = /href="(\/console\/audit\?[^"]*before=\d+)"/.exec(first)![1].replace(/&amp;/g, '&');
+    expect((await (await auditor.get(older)).text()).match(/search-\d+/g)).toHaveLength(5);
+    const expired = await (await auditor.get('/console/audit?outcome=expired_card&channel=rest')).text();
+    expect(expired.match(/search-\d+/g)).toEqual(['search-0']);
+    const byRequester = await (await auditor.get('/console/audit?channel=rest&requester=wallet-app')).text();
+    expect(byRequester.match(/search-\d+/g)).toHaveLength(27);
+
+    const bad = await auditor.get('/console/audit?from=yesterday&last4=12&channel=fax');
+    expect(bad.status).toBe(400);
+    const problems = await bad.text();
+    expect(problems).toContain('From must be a date and time');
+    expect(problems).toContain('Card last 4 must be four digits');
+    expect(problems).toContain('Channel must be one of');
+    const searched = await operatorEvents('AUDIT_SEARCHED');
+    expect(searched.some((e) => (e.detail as Record<string, unknown>).requester === 'wallet-app')).toBe(true);
+  });
+
+  it('exports the matching rows to CSV as a background job with progress, for its requester only', async () => {
+    const auditor = await signInOperator(t, PUBLIC, 'auditor', 'saldo-auditor-demo');
+    const started = await auditor.post('/console/audit/export', { channel: 'rest', issuer: 'HARBOR', last4: '0010', outcome: 'APPROVED' });
+    expect(started.status).toBe(303);
+    const page = started.headers.get('location')!;
+    expect(page).toMatch(/^\/console\/exports\/[0-9a-f-]{36}$/);
+    expect(await (await auditor.get(page)).text()).toContain(`data-live="${page}/progress"`);
+    let progress = '';
+    for (let i = 0; i < 100 && !progress.includes('data-final'); i += 1) {
+      progress = await (await auditor.get(`${page}/progress`)).text();
+      if (!progress.includes('data-final')) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(progress).toContain('54 of 54 rows');
+    expect(progress).toContain('value="100"');
+    const csv = await auditor.get(`${page}/audit.csv`);
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="saldo-audit-[0-9a-f]{8}\.csv"$/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,channel,requester,card_masked,card_last4,issuer_code,outcome,latency_ms,correlation_id');
+    expect(lines).toHaveLength(55);
+    expect(lines.slice(1).every((l) => l.includes(',rest,') && l.includes(',APPROVED,'))).toBe(true);
+
+    const support = await signInOperator(t, PUBLIC, 'support', 'saldo-support-demo');
+    expect((await support.get(`${page}/audit.csv`)).status).toBe(403);
+    const otherAuditor = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+    expect((await otherAuditor.get(`${page}/audit.csv`)).status).toBe(200);
+    expect((await operatorEvents('AUDIT_EXPORTED')).map((e) => e.requester)).toContain('operator:auditor');
   });
 });

@@ -26,7 +26,8 @@ export async function signInOperator(t: TestApp, origin: string, username: strin
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   const get = (path: string) => fetch(`${t.baseUrl}${path}`, { redirect: 'manual', headers: { cookie } });
   const csrf = async () => {
-    const html = await (await get('/console/cards')).text();
+    // The console's front page (or the role's first page it leads to) carries the sign-out form and its token.
+    const html = await (await fetch(`${t.baseUrl}/console`, { headers: { cookie } })).text();
     const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
     if (!token) throw new Error('no form token on the console page');
     return token;

@@ -6,6 +6,7 @@ import { RestJobsModule } from '#channels/rest';
 import { SmsJobsModule } from '#channels/sms';
 import { HsmModule } from '#hsm';
 import { BankCoreModule } from '#bank-core';
+import { ConsoleJobsModule } from '#console';
 
 /** The worker process: BullMQ consumers for every channel's background jobs, no HTTP. */
 @Module({})
@@ -23,6 +24,7 @@ export class WorkerModule {
         BankCoreModule,
         RestJobsModule,
         SmsJobsModule,
+        ConsoleJobsModule,
       ],
     };
   }

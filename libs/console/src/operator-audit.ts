@@ -1,19 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient } from '#db';
 
-export type OperatorAction =
-  | 'SIGNED_IN'
-  | 'SIGN_IN_FAILED'
-  | 'SIGNED_OUT'
-  | 'REFUSED'
-  | 'CARD_LOOKED_UP'
-  | 'PIN_UNLOCKED'
-  | 'PHONE_UNLOCKED'
-  | 'AUDIT_SEARCHED'
-  | 'AUDIT_EXPORTED'
-  | 'TERMINAL_CHANGED'
-  | 'PARTNER_CHANGED'
-  | 'ISSUER_CHANGED';
+export const OPERATOR_ACTIONS = [
+  'SIGNED_IN',
+  'SIGN_IN_FAILED',
+  'SIGNED_OUT',
+  'REFUSED',
+  'CARD_LOOKED_UP',
+  'PIN_UNLOCKED',
+  'PHONE_UNLOCKED',
+  'AUDIT_SEARCHED',
+  'AUDIT_EXPORTED',
+  'TERMINAL_CHANGED',
+  'PARTNER_CHANGED',
+  'ISSUER_CHANGED',
+] as const;
+
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 export interface OperatorEvent {
   /** The operator's username, or what was typed at a failed sign-in. */

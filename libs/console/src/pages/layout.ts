@@ -22,7 +22,8 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #f9a825;outline-
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e0e0e0;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 progress{width:100%;height:1.5rem}
-svg text{font:11px system-ui,sans-serif;fill:#333}`;
+svg text{font:11px system-ui,sans-serif;fill:#333}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}`;
 
 const NAV: readonly (readonly [string, string, Permission])[] = [
   ['/console', 'Dashboard', 'dashboard'],

@@ -1,0 +1,55 @@
+/** What an audit search or export selects. Times are UTC; `to` is exclusive. */
+export interface AuditFilter {
+  readonly from: Date;
+  readonly to: Date;
+  readonly channel?: string;
+  readonly outcome?: string;
+  readonly issuer?: string;
+  readonly last4?: string;
+  readonly requester?: string;
+}
+
+export type AuditQuery = Partial<Record<'from' | 'to' | 'channel' | 'outcome' | 'issuer' | 'last4' | 'requester', string>>;
+
+export const CHANNELS = ['pos', 'rest', 'sms', 'voice', 'web', 'console'] as const;
+
+const MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+function parseTime(value: string | undefined, fallback: Date, name: string, problems: string[]): Date {
+  if (!value) return fallback;
+  const at = MINUTE.test(value) ? new Date(`${value}Z`) : new Date(NaN);
+  if (Number.isNaN(at.getTime())) problems.push(`${name} must be a date and time like 2026-12-03T09:30 (UTC)`);
+  return at;
+}
+
+/** The form's fields into a filter (defaults: the last 24 hours), or every problem with them in words. */
+export function parseAuditFilter(q: AuditQuery, now = new Date()): { filter: AuditFilter; problems: string[] } {
+  const problems: string[] = [];
+  const from = parseTime(q.from, new Date(now.getTime() - 86_400_000), 'From', problems);
+  const to = parseTime(q.to, now, 'To', problems);
+  if (problems.length === 0 && from >= to) problems.push('From must be before To');
+  const channel = q.channel || undefined;
+  if (channel && !(CHANNELS as readonly string[]).includes(channel)) problems.push(`Channel must be one of ${CHANNELS.join(', ')}`);
+  const outcome = q.outcome?.trim().toUpperCase() || undefined;
+  if (outcome && !/^[A-Z_]{2,40}$/.test(outcome)) problems.push('Outcome is a code such as APPROVED or WRONG_PIN');
+  const issuer = q.issuer || undefined;
+  const last4 = q.last4?.trim() || undefined;
+  if (last4 && !/^\d{4}$/.test(last4)) problems.push('Card last 4 must be four digits');
+  const requester = q.requester?.trim() || undefined;
+  if (requester && requester.length > 80) problems.push('Requester is at most 80 characters');
+  return { filter: { from, to, channel, outcome, issuer, last4, requester }, problems };
+}
+
+/** The filter as form fields again (for links, the export form and the job's data). */
+export function filterQuery(f: AuditFilter): Record<string, string> {
+  const fields: Record<string, string | undefined> = {
+    from: f.from.toISOString().slice(0, 16),
+    to: f.to.toISOString().slice(0, 16),
+    channel: f.channel,
+    outcome: f.outcome,
+    issuer: f.issuer,
+    last4: f.last4,
+    requester: f.requester,
+  };
+  return Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+}
