@@ -32,6 +32,13 @@ export class InMemoryMessageMemory extends MessageMemory {
     this.entries.delete(key);
   }
 
+  /** One process and no await between the read and the delete: atomic as it stands. */
+  async take(key: string): Promise<string | null> {
+    const value = this.live(key);
+    this.entries.delete(key);
+    return value;
+  }
+
   private live(key: string): string | null {
     const entry = this.entries.get(key);
     if (!entry) return null;

@@ -8,4 +8,9 @@ export abstract class MessageMemory {
   abstract get(key: string): Promise<string | null>;
   abstract set(key: string, value: string, ttlMs: number): Promise<void>;
   abstract delete(key: string): Promise<void>;
+  /**
+   * Reads and deletes `key` in one step: of two callers racing for it, only one gets the value
+   * (single-use tokens). Null when absent or expired.
+   */
+  abstract take(key: string): Promise<string | null>;
 }

@@ -27,4 +27,9 @@ export class RedisMessageMemory extends MessageMemory {
   async delete(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
   }
+
+  /** GETDEL (Redis 6.2+) is atomic: a GET followed by a DEL would let two instances both redeem. */
+  take(key: string): Promise<string | null> {
+    return this.redis.getdel(this.prefix + key);
+  }
 }
