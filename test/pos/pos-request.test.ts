@@ -33,11 +33,22 @@ describe('card of a request', () => {
   });
 
   it('names what is missing or malformed', () => {
-    expect(cardFromMessage(fields([]))).toEqual({ ok: false, problem: 'no card: field 2, 35 or 55 is required' });
+    expect(cardFromMessage(fields([]))).toEqual({ ok: false, problem: 'no card: field 2, 35, 55 or a QR token in 48 is required' });
     expect(cardFromMessage(fields([[35, '=3012']]))).toMatchObject({ ok: false, problem: expect.stringContaining('field 35') });
     expect(cardFromMessage(fields([[55, '5A08476173']]))).toEqual({ ok: false, problem: 'field 55: not BER-TLV data' });
     expect(cardFromMessage(fields([[55, '9F02060000000001009F2701']]))).toMatchObject({ ok: false });
-    expect(cardFromMessage(fields([[48, 'QRTOKEN']]))).toMatchObject({ ok: false, problem: expect.stringContaining('field 48') });
+    expect(cardFromMessage(fields([[48, 'QRTOKEN']]))).toEqual({ ok: false, problem: 'field 48: not a Saldo QR token' });
+  });
+
+  it('takes a QR token from field 48 alone, and refuses it beside a card as ambiguous', () => {
+    const token = `SQ${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'}`;
+    expect(cardFromMessage(fields([[48, token]]))).toEqual({ ok: true, qrToken: token, source: 'qr' });
+    // Scanners may add a newline or lower-case what they read.
+    expect(cardFromMessage(fields([[48, ` ${token.toLowerCase()}\r`]]))).toEqual({ ok: true, qrToken: token, source: 'qr' });
+    for (const n of [2, 35, 55]) {
+      const card = n === 2 ? PAN : n === 35 ? `${PAN}=3012` : `5A08${PAN}`;
+      expect(cardFromMessage(fields([[48, token], [n, card]]))).toEqual({ ok: false, problem: 'field 48 with 2, 35 or 55: give a QR token or a card, not both' });
+    }
   });
 
   it('walks BER-TLV with two-byte tags, long lengths and padding', () => {

@@ -168,4 +168,14 @@ describe('BalancePipeline', () => {
     const result = await pipeline.run(query({ question: { kind: 'transactions', from: new Date(0), to: new Date(), limit: 5 } }));
     expect(result.outcome).toBe('REQUESTER_NOT_PERMITTED');
   });
+
+  it('takes a card token for its own cardholder\'s card only, and audits that a token stood in for the PIN', async () => {
+    const onFile = { onFile: { panHash: 'h-0010', issuerId: ISSUER.id, bin: '476173', last4: '0010' } };
+    const mine = await pipeline.run(query({ card: onFile, credential: { kind: 'card-token', cardholderId: 'h' } }));
+    expect(mine.outcome).toBe('APPROVED');
+    expect(sink.rows[0]).toMatchObject({ outcome: 'APPROVED', detail: { credential: 'card-token' } });
+    const theirs = await pipeline.run(query({ card: onFile, credential: { kind: 'card-token', cardholderId: 'someone else' } }));
+    expect(theirs.outcome).toBe('UNKNOWN_CARD');
+    expect(theirs.balances).toBeUndefined();
+  });
 });

@@ -7,3 +7,4 @@ export * from './ports/audit-sink.port.js';
 export * from './ports/requester-directory.port.js';
 export * from './ports/issuer-directory.port.js';
 export { MAX_PIN_TRIES } from './steps/verify-credential.step.js';
+export { CardTokens, CARD_TOKEN_CLOCK, CARD_TOKEN_PATTERN, type CardTokenGrant, type IssuedCardToken } from './card-tokens/card-tokens.js';

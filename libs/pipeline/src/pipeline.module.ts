@@ -16,8 +16,9 @@ import { ReadBalancesStep } from './steps/read-balances.step.js';
 import { ReadTransactionsStep } from './steps/read-transactions.step.js';
 import { AuditStep } from './steps/audit.step.js';
 import { BalancePipeline } from './pipeline.js';
+import { CardTokens } from './card-tokens/card-tokens.js';
 
-/** Needs (globally): PrismaClient, SaldoConfig, CryptoPort, IssuerCorePort, RateLimitService. */
+/** Needs (globally): PrismaClient, SaldoConfig, CryptoPort, IssuerCorePort, RateLimitService, MessageMemory. */
 @Module({
   providers: [
     { provide: AuditSink, useClass: GroupCommitAuditWriter },
@@ -34,7 +35,8 @@ import { BalancePipeline } from './pipeline.js';
     ReadTransactionsStep,
     AuditStep,
     BalancePipeline,
+    CardTokens,
   ],
-  exports: [BalancePipeline, AuditSink],
+  exports: [BalancePipeline, AuditSink, CardTokens],
 })
 export class PipelineModule {}

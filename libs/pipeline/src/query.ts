@@ -36,7 +36,13 @@ export function isCardOnFile(card: CardInput): card is CardOnFile {
 /** What proves the right to see the card beyond the requester itself. */
 export type Credential =
   | { readonly kind: 'requester' }
-  | { readonly kind: 'pin-block'; readonly pinBlock: EncryptedPinBlock };
+  | { readonly kind: 'pin-block'; readonly pinBlock: EncryptedPinBlock }
+  /**
+   * A single-use card token the cardholder got after signing in elsewhere (the cardholder page's
+   * QR code), redeemed by the channel: it stands in for the PIN, which a terminal cannot check
+   * without the card's number. The card must be this cardholder's.
+   */
+  | { readonly kind: 'card-token'; readonly cardholderId: string };
 
 export type Question =
   | { readonly kind: 'balance'; readonly accountType?: AccountType }

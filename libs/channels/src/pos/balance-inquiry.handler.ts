@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountType } from '#bank-core';
-import { BalancePipeline, type BalanceQuery, type Credential, type OutcomeCode } from '#pipeline';
+import { BalancePipeline, CardTokens, type BalanceQuery, type Credential, type OutcomeCode, type QueryResult } from '#pipeline';
 import { accountTypeFromProcessingCode, additionalAmounts } from './additional-amounts.js';
 import { DuplicateGuard } from './duplicates/duplicate-guard.js';
 import { pack, type Iso8583Message, type MessageSpec } from './iso8583/index.js';
@@ -26,7 +26,8 @@ const NO_PIN: Credential = { kind: 'pin-block', pinBlock: { format: 'ISO-0', blo
 /**
  * 0100/0200 balance inquiries: the terminal must be known, active and under its own merchant;
  * its MAC must verify; a repeated message is answered from memory; everything else is one
- * pipeline query with the PIN block under the terminal's key.
+ * pipeline query with the PIN block under the terminal's key — or, for a QR token from the
+ * cardholder page (field 48), the card the token names, with the token as the credential.
  */
 @Injectable()
 export class BalanceInquiryHandler {
@@ -35,6 +36,7 @@ export class BalanceInquiryHandler {
     @Inject(TerminalDirectory) private readonly terminals: TerminalDirectory,
     @Inject(MessageMac) private readonly mac: MessageMac,
     @Inject(DuplicateGuard) private readonly duplicates: DuplicateGuard,
+    @Inject(CardTokens) private readonly cardTokens: CardTokens,
   ) {}
 
   async answer(request: Iso8583Message, raw: Buffer, spec: MessageSpec, deadline: number): Promise<PosAnswer> {
@@ -45,7 +47,7 @@ export class BalanceInquiryHandler {
       channel: 'pos',
       correlationId: randomUUID(),
       requester: { kind: 'terminal', tid: tid || 'unknown' },
-      card: card.ok ? { pan: card.pan, expiry: card.expiry } : { pan: '' },
+      card: card.ok && 'pan' in card ? { pan: card.pan, expiry: card.expiry } : { pan: '' },
       credential: NO_PIN,
       question: { kind: 'balance' },
     };
@@ -102,6 +104,7 @@ export class BalanceInquiryHandler {
       else if (asked !== 'ANY') accountType = asked;
     }
     if (!card.ok) problems.push(card.problem);
+    if (card.ok && 'qrToken' in card) return this.inquireByToken(request, spec, base, receivedAt, terminal, card.qrToken, accountType, problems);
     const pin = pinBlockFromMessage(fields, terminal);
     if (!pin.ok && pin.outcome !== 'FORMAT_ERROR') return this.refuse(request, spec, base, receivedAt, pin.outcome, terminal, { reason: pin.problem });
     if (!pin.ok) problems.push(pin.problem);
@@ -112,10 +115,42 @@ export class BalanceInquiryHandler {
       question: { kind: 'balance', accountType },
       problems: problems.length ? problems : undefined,
     });
+    return this.answered(request, spec, receivedAt, terminal, result);
+  }
+
+  /**
+   * A QR token is the cardholder's credential: they signed in on the cardholder page (phone and
+   * SMS code) to get it, and the terminal never sees the card's number, so no PIN block can be
+   * checked — one in field 52 is ignored, never read or logged. The token is used up only by a
+   * well-formed request from a verified terminal; unknown, used or expired answers as an unknown card.
+   */
+  private async inquireByToken(
+    request: Iso8583Message,
+    spec: MessageSpec,
+    base: BalanceQuery,
+    receivedAt: Date,
+    terminal: PosTerminal,
+    token: string,
+    accountType: AccountType | undefined,
+    problems: readonly string[],
+  ): Promise<PosAnswer> {
+    if (problems.length) return this.refuse(request, spec, base, receivedAt, 'FORMAT_ERROR', terminal, { problem: problems.join('; '), card: 'qr' });
+    const grant = await this.cardTokens.redeem(token);
+    if (!grant) return this.refuse(request, spec, base, receivedAt, 'UNKNOWN_CARD', terminal, { card: 'qr', qr: 'unknown, used or expired' });
+    const result = await this.pipeline.run({
+      ...base,
+      card: { onFile: grant.card },
+      credential: { kind: 'card-token', cardholderId: grant.cardholderId },
+      question: { kind: 'balance', accountType },
+    });
+    return this.answered(request, spec, receivedAt, terminal, result);
+  }
+
+  private async answered(request: Iso8583Message, spec: MessageSpec, receivedAt: Date, terminal: PosTerminal, result: QueryResult): Promise<PosAnswer> {
     const response = responseTo(request, posResponseCode(result.outcome), receivedAt);
     if (!response) throw new Error('a balance inquiry MTI always has a response MTI');
     if (result.outcome === 'APPROVED' && result.balances?.length) response.fields.set(54, additionalAmounts(result.balances));
-    if (this.mac.applies(terminal)) await this.mac.sign(terminal, spec, response, fields.get(53));
+    if (this.mac.applies(terminal)) await this.mac.sign(terminal, spec, response, request.fields.get(53));
     return { bytes: pack(spec, response), outcome: result.outcome };
   }
 

@@ -7,8 +7,10 @@ import type { PipelineStep } from '../step.js';
 export const MAX_PIN_TRIES = 3;
 
 /**
- * A query is authorised either by its requester alone (a partner app acting under its contract)
- * or by the cardholder's PIN, verified in the crypto service. The PIN-try counter lives with the
+ * A query is authorised by its requester alone (a partner app acting under its contract, a
+ * cardholder's own phone), by a card token redeemed by the channel (the cardholder signed in
+ * elsewhere; the token names the card and its holder), or by the cardholder's PIN, verified in
+ * the crypto service. The PIN-try counter lives with the
  * card in the issuer core, so every channel and every gateway instance shares it.
  */
 @Injectable()
@@ -24,6 +26,13 @@ export class VerifyCredentialStep implements PipelineStep {
   async run(ctx: QueryContext): Promise<void> {
     const credential = ctx.query.credential;
     if (credential.kind === 'requester') return;
+    if (credential.kind === 'card-token') {
+      if (!ctx.card) throw new Error('verify-credential step needs a card');
+      ctx.auditDetail = { ...ctx.auditDetail, credential: 'card-token' };
+      // The token was issued for this holder's card; anything else is not the card it names.
+      if (ctx.card.cardholderId !== credential.cardholderId) return ctx.end('UNKNOWN_CARD');
+      return;
+    }
     const { card, pan } = ctx;
     if (!card || !pan) throw new Error('verify-credential step needs a card');
     if (card.pinLocked) return ctx.end('PIN_TRIES_EXCEEDED');

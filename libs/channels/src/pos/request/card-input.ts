@@ -1,3 +1,4 @@
+import { CARD_TOKEN_PATTERN } from '#pipeline';
 import { readEmvTags } from './emv-tlv.js';
 
 /** How the card reached the terminal, for the audit trail. */
@@ -5,16 +6,26 @@ export type CardSource = 'keyed' | 'track2' | 'chip';
 
 export type CardFromMessage =
   | { readonly ok: true; readonly pan: string; readonly expiry?: string; readonly source: CardSource }
+  /** A token the cardholder page issued, scanned from its QR code: it names a card on file, no PAN. */
+  | { readonly ok: true; readonly qrToken: string; readonly source: 'qr' }
   | { readonly ok: false; readonly problem: string };
+
 
 const TRACK2 = /^(\d{12,19})[=D](\d{4})?/;
 
 /**
  * The card of a request: field 2 (with 14), else track 2 (field 35), else the chip's data in
- * field 55. When field 2 and track 2 both come, they must name the same card. Problems never
- * quote a digit of the card.
+ * field 55, else a QR token in field 48. When field 2 and track 2 both come, they must name the
+ * same card; a QR token with any card field is ambiguous. Problems never quote a digit of the card.
  */
 export function cardFromMessage(fields: ReadonlyMap<number, string>): CardFromMessage {
+  const qr = fields.get(48);
+  if (qr !== undefined) {
+    if ([2, 35, 55].some((n) => fields.has(n))) return { ok: false, problem: 'field 48 with 2, 35 or 55: give a QR token or a card, not both' };
+    const token = qr.trim().toUpperCase();
+    // Our tokens only: a scanned code that is not one (a URL, another wallet's) is a format error.
+    return CARD_TOKEN_PATTERN.test(token) ? { ok: true, qrToken: token, source: 'qr' } : { ok: false, problem: 'field 48: not a Saldo QR token' };
+  }
   const keyed = fields.get(2);
   const track2 = fields.get(35);
   const fromTrack = track2 === undefined ? undefined : parseTrack2(track2);
@@ -28,8 +39,7 @@ export function cardFromMessage(fields: ReadonlyMap<number, string>): CardFromMe
 
   const icc = fields.get(55);
   if (icc !== undefined) return fromChip(icc);
-  if (fields.has(48)) return { ok: false, problem: 'field 48: QR tokens are not accepted by this gateway yet' };
-  return { ok: false, problem: 'no card: field 2, 35 or 55 is required' };
+  return { ok: false, problem: 'no card: field 2, 35, 55 or a QR token in 48 is required' };
 }
 
 function parseTrack2(value: string): { pan: string; expiry?: string } | undefined {
