@@ -14,6 +14,7 @@ button:focus,input:focus,a:focus{outline:3px solid #f9a825;outline-offset:2px}
 .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem 1rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e0e0e0}
 td.amount{text-align:right;font-variant-numeric:tabular-nums}
+@media (max-width:30rem){main{padding:.5rem}.card{padding:.75rem .5rem}th,td{padding:.25rem}table{font-size:.9375rem}}.card{overflow-x:auto}
 nav{display:flex;gap:1rem;align-items:center;justify-content:space-between}`;
 
 /** The page frame: language, title, no external resources (the page works offline). */
