@@ -1,17 +1,36 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseSmsCommand, SMS_KEYWORDS } from '../../libs/channels/src/sms/sms-command.js';
+import type { PosClient } from '../../apps/pos-simulator/src/pos-client.js';
+import { amounts, connectPos, demoTerminal } from '../support/pos.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const storage = inject('storage');
 const PUBLIC = 'https://saldo.example.test';
 const ALICE = '+15555550100';
+/** Short enough to see a token expire within a test, long enough to redeem one at once. */
+const QR_SECONDS = 3;
 
 describe(`cardholder page (${storage})`, () => {
   let t: TestApp;
+  let pos: PosClient;
+  const terminal = demoTerminal('SALDO001');
 
   beforeAll(async () => {
-    t = await startTestApp('web', storage, { PUBLIC_BASE_URL: PUBLIC, WORKER_IN_PROCESS: 'true' });
+    t = await startTestApp('web', storage, {
+      PUBLIC_BASE_URL: PUBLIC,
+      WORKER_IN_PROCESS: 'true',
+      QR_TOKEN_TTL_SECONDS: String(QR_SECONDS),
+      // Every test signs in and reads the same cards: the limits are not what this file tests.
+      RATE_CARD_PER_MINUTE: '1000',
+      RATE_AUTH_FAILURES_PER_15_MINUTES: '100',
+    });
+    pos = await connectPos(t);
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await pos?.close();
+    await t?.close();
+  });
 
   async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
     return fetch(`${t.baseUrl}${path}`, {
@@ -140,5 +159,124 @@ describe(`cardholder page (${storage})`, () => {
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
     expect(await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text()).toContain('<label for="phone">');
+  });
+
+  async function csrfOf(cookie: string): Promise<string> {
+    const html = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();
+    return /name="csrf" value="([^"]+)"/.exec(html)![1];
+  }
+
+  /** The token on the "check at a terminal" page of the card at `index`. */
+  async function qrToken(cookie: string, csrf: string, index: number): Promise<{ token: string; html: string }> {
+    const res = await post('/check-at-terminal', { csrf, card: String(index) }, { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const token = /<code class="token">(SQ[A-Z2-7]{26})<\/code>/.exec(html)?.[1];
+    expect(token).toBeDefined();
+    return { token: token!, html };
+  }
+
+  const inquire = async (input: Parameters<typeof terminal.balanceInquiry>[0]) => pos.request(await terminal.balanceInquiry(input));
+
+  it('check at a terminal: a QR token the POS channel answers once, with that card\'s balances and no PIN', async () => {
+    const cookie = await signIn(ALICE);
+    const balances = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();
+    expect(balances.match(/action="\/check-at-terminal"/g)).toHaveLength(2);
+    expect(balances).toContain('aria-label="Check at a terminal: card ending 0010"');
+    const csrf = await csrfOf(cookie);
+    expect((await post('/check-at-terminal', { card: '0' }, { cookie })).status).toBe(403);
+    expect((await post('/check-at-terminal', { csrf, card: '0' }, { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('/check-at-terminal', { csrf, card: '7' }, { cookie })).status).toBe(404);
+
+    const { token, html } = await qrToken(cookie, csrf, 0);
+    expect(html).toMatch(/<svg class="qr" [^>]*role="img" aria-label="QR code for a balance check of the card ending 0010"/);
+    expect(html).toContain(`Valid once, until`);
+    expect(html).not.toMatch(/src="http|href="http/);
+
+    const answer = await inquire({ qr: token });
+    expect(answer.fields.get(39)).toBe('00');
+    expect(answer.fields.has(2)).toBe(false);
+    expect(amounts(answer.fields.get(54))).toEqual([
+      { account: '20', amount: '02', currency: '840', minor: 123456n },
+      { account: '20', amount: '01', currency: '840', minor: 130000n },
+      { account: '10', amount: '02', currency: '840', minor: 1000000n },
+      { account: '10', amount: '01', currency: '840', minor: 1000000n },
+    ]);
+    const row = await t.prisma.auditEvent.findFirst({ where: { channel: 'pos', outcome: 'APPROVED' }, orderBy: { id: 'desc' } });
+    expect(row).toMatchObject({ requester: 'terminal:SALDO001', cardLast4: '0010', issuerCode: 'HARBOR', detail: { credential: 'card-token' } });
+
+    expect((await inquire({ qr: token })).fields.get(39)).toBe('14'); // used
+    expect((await inquire({ qr: `SQ${'A'.repeat(26)}` })).fields.get(39)).toBe('14'); // never issued
+    const refused = await t.prisma.auditEvent.findMany({ where: { channel: 'pos', outcome: 'UNKNOWN_CARD' } });
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused.every((r) => (r.detail as Record<string, unknown>).qr === 'unknown, used or expired')).toBe(true);
+
+    // The other card: its own balances, in its own currency.
+    const lotus = await qrToken(cookie, csrf, 1);
+    expect(amounts((await inquire({ qr: lotus.token })).fields.get(54)).every((a) => a.currency === '156')).toBe(true);
+    expect(readFileSync(t.logFile, 'utf8')).not.toContain(token);
+  });
+
+  it('check at a terminal: a token beside a card is a format error and is not used up; an expired one is unknown', async () => {
+    const cookie = await signIn(ALICE);
+    const csrf = await csrfOf(cookie);
+    const { token } = await qrToken(cookie, csrf, 0);
+    expect((await inquire({ qr: token, pan: '4761739001010010' })).fields.get(39)).toBe('30');
+    expect((await inquire({ qr: 'https://example.test/pay' })).fields.get(39)).toBe('30');
+    expect((await inquire({ qr: token })).fields.get(39)).toBe('00');
+
+    const late = await qrToken(cookie, csrf, 0);
+    await new Promise((r) => setTimeout(r, QR_SECONDS * 1000 + 300));
+    expect((await inquire({ qr: late.token })).fields.get(39)).toBe('14');
+  });
+
+  it('settings: amounts with a currency symbol and without separators, on balances and history, labelled and form-checked', async () => {
+    const cookie = await signIn(ALICE);
+    expect((await fetch(`${t.baseUrl}/settings`, { redirect: 'manual' })).status).toBe(303);
+    const form = await (await fetch(`${t.baseUrl}/settings`, { headers: { cookie } })).text();
+    for (const id of ['currency-code', 'currency-symbol', 'grouping-on', 'grouping-off']) {
+      expect(form).toContain(`<label class="choice" for="${id}"><input type="radio" id="${id}"`);
+    }
+    expect(form).toContain('<legend>Currency</legend>');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)![1];
+    expect((await post('/settings/amounts', { currency: 'symbol', grouping: 'off' }, { cookie })).status).toBe(403);
+    expect((await post('/settings/amounts', { csrf, currency: 'symbol', grouping: 'off' }, { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('/settings/amounts', { csrf, currency: 'gold', grouping: 'off' }, { cookie })).status).toBe(400);
+    expect((await post('/settings/amounts', { csrf, currency: 'symbol', grouping: 'off' }, { cookie })).status).toBe(303);
+
+    const html = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();
+    expect(html).toContain('<td class="amount">$1234.56</td>');
+    expect(html).toContain('<td class="amount">¥100.00</td>');
+    expect(html).not.toContain('1,234.56');
+    const history = await (await fetch(`${t.baseUrl}/history?card=0`, { headers: { cookie } })).text();
+    const shown = [...history.matchAll(/<td class="amount">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((a) => /^-?\$\d+\.\d{2}$/.test(a))).toBe(true);
+
+    // Another session of the same cardholder keeps the default.
+    const other = await signIn(ALICE);
+    expect(await (await fetch(`${t.baseUrl}/`, { headers: { cookie: other } })).text()).toContain('1,234.56 USD');
+  });
+
+  it('help: every channel explained, in English and Chinese, with the SMS keywords the SMS channel parses', async () => {
+    const signInPage = await (await fetch(`${t.baseUrl}/`)).text();
+    expect(signInPage).toContain('href="/help"');
+    const cookie = await signIn(ALICE);
+    expect(await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text()).toContain('href="/help"');
+
+    for (const lang of ['en', 'zh']) {
+      const res = await fetch(`${t.baseUrl}/help?lang=${lang}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(`<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">`);
+      for (const id of ['web', 'sms', 'phone', 'pos', 'partner']) expect(html).toContain(`<section class="card" id="${id}">`);
+      const examples = [...html.matchAll(/<kbd class="sms">([^<]*)<\/kbd>/g)].map((m) => m[1].replace(/&#39;/g, "'"));
+      const starts = new Set(examples.map((e) => e.split(' ')[0]));
+      for (const word of Object.values(SMS_KEYWORDS).flat()) expect(starts, `${lang}: ${word}`).toContain(word);
+      for (const example of examples) expect(parseSmsCommand(example).kind, `${lang}: ${example}`).not.toBe('unknown');
+      expect(html).toContain('+15555550000');
+      expect(html).toContain(lang === 'zh' ? `${QR_SECONDS}秒内有效` : `for ${QR_SECONDS} seconds`);
+    }
+    expect(await (await fetch(`${t.baseUrl}/help?lang=zh`)).text()).toContain('短信查询');
   });
 });

@@ -421,6 +421,8 @@ describe('saldo-pos flags', () => {
     expect(parseCli(['--pan', PAN], undefined)).toMatchObject({ kind: 'inquiry', terminal: 'SALDO001', connection: { host: '127.0.0.1', port: 8583, tls: false } });
     expect(parseCli(['--echo'], '9583')).toMatchObject({ kind: 'network', action: 'echo', connection: { port: 9583 } });
     expect(parseCli(['--load', '100', '--concurrency', '16'], undefined)).toMatchObject({ kind: 'load', requests: 100, concurrency: 16 });
+    // A QR token alone: field 48, no card and no PIN block (see the web e2e test for the answer).
+    expect(parseCli(['--qr', 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ'], undefined)).toEqual(expect.objectContaining({ kind: 'inquiry', inquiry: { qr: 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ' } }));
   });
 
   it('refuses bad flags with a UsageError that never repeats a stray value', () => {

@@ -17,7 +17,8 @@ connection
 card (one of)
   --pan DIGITS         key entry (field 2); --expiry YYMM adds field 14
   --track2 DATA        swipe, PAN=YYMM... (field 35); --chip reads it from the chip instead
-  --qr TOKEN           a scanned QR token (field 48), with or without a card
+  --qr TOKEN           a QR token from the cardholder page's "Check at a terminal"
+                       (field 48, no card and no PIN; with a card the gateway answers 30)
   --pin DIGITS         encrypted by the terminal's PIN pad (DUKPT or fixed key)
 request
   --terminal TID       default SALDO001

@@ -20,12 +20,26 @@ const CARRIER_KEYWORDS = new Set([
   'HELP', 'INFO',
 ]);
 
-const HELP_WORDS = new Set(['?', 'MENU', '帮助']);
-const BALANCE = /^(?:BAL|CXYE|余额)(.*)$/u;
-const MINI = /^(?:MINI|明细)(.*)$/u;
-const LANGUAGE = /^(?:LANG|语言)(.*)$/u;
+/**
+ * The words each command starts with, as a cardholder types them (after `compact`). Help pages
+ * and their tests read this table, so what is documented is what is parsed.
+ */
+export const SMS_KEYWORDS = {
+  balance: ['BAL', 'CXYE', '余额'],
+  mini: ['MINI', '明细'],
+  language: ['LANG', '语言'],
+  help: ['?', 'MENU', '帮助'],
+} as const;
+/** After a balance keyword: every card (the same as nothing after it). */
+export const SMS_ALL_WORDS = ['ALL', '全部'] as const;
+
+const startsWith = (words: readonly string[]) => new RegExp(`^(?:${words.join('|')})(.*)$`, 'u');
+const HELP_WORDS = new Set<string>(SMS_KEYWORDS.help);
+const BALANCE = startsWith(SMS_KEYWORDS.balance);
+const MINI = startsWith(SMS_KEYWORDS.mini);
+const LANGUAGE = startsWith(SMS_KEYWORDS.language);
 const LAST4 = /^[0-9]{4}$/;
-const ALL_WORDS = new Set(['ALL', '全部']);
+const ALL_WORDS = new Set<string>(SMS_ALL_WORDS);
 const LANGUAGE_WORDS: Readonly<Record<string, SmsLanguage>> = {
   ZH: 'zh', CN: 'zh', CHINESE: 'zh', 中文: 'zh',
   EN: 'en', ENGLISH: 'en', 英文: 'en', 英语: 'en',

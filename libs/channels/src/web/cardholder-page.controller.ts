@@ -25,6 +25,16 @@ export class CardholderPageController {
     send(reply, await this.page.history(req.headers.cookie, query, req.id));
   }
 
+  @Get('settings')
+  async settings(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.settings(req.headers.cookie));
+  }
+
+  @Get('help')
+  async help(@Req() req: FastifyRequest, @Query('lang') lang: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.help(req.headers.cookie, lang));
+  }
+
   @Post('sign-in/code')
   async requestCode(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
@@ -47,6 +57,18 @@ export class CardholderPageController {
   async language(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
     send(reply, await this.page.setLanguage(req.headers.cookie, form.csrf, form.language));
+  }
+
+  @Post('settings/amounts')
+  async amounts(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.saveAmountSettings(req.headers.cookie, form.csrf, form.currency, form.grouping));
+  }
+
+  @Post('check-at-terminal')
+  async checkAtTerminal(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+    this.sameOrigin(req);
+    send(reply, await this.page.checkAtTerminal(req.headers.cookie, form.csrf, form.card));
   }
 
   /** Forms are only taken from our own pages: a browser names the page a form came from. */

@@ -4,10 +4,14 @@ import { SaldoConfig } from '#config';
 import { isE164 } from '#domain';
 import { CardholderDirectory, CardholderQueries, type Language } from '#channels/telephony';
 import { SignInCodes } from './auth/sign-in-codes.js';
-import { WebSessions, type WebSession } from './auth/web-sessions.js';
+import { DEFAULT_MONEY_STYLE, WebSessions, type WebSession } from './auth/web-sessions.js';
 import { balancesPage } from './pages/balances.page.js';
+import { helpPage } from './pages/help.page.js';
 import { historyPage } from './pages/history.page.js';
+import { settingsPage } from './pages/settings.page.js';
 import { signInPage } from './pages/sign-in.page.js';
+import { terminalCheckPage } from './pages/terminal-check.page.js';
+import { TerminalCheck } from './terminal-check.service.js';
 
 const PAGE_SIZE = 20;
 
@@ -47,6 +51,7 @@ export class CardholderPage {
     @Inject(WebSessions) private readonly sessions: WebSessions,
     @Inject(CardholderDirectory) private readonly cardholders: CardholderDirectory,
     @Inject(CardholderQueries) private readonly queries: CardholderQueries,
+    @Inject(TerminalCheck) private readonly terminalCheck: TerminalCheck,
     @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {}
 
@@ -56,7 +61,8 @@ export class CardholderPage {
     const { session } = found;
     const cards = await this.cardholders.cards(session.cardholderId);
     const answers = await this.queries.balances('web', { kind: 'phone', e164: session.phone }, cards, correlationId);
-    return { status: 200, html: balancesPage(session.language, answers, session.csrf, this.config.timeZones[session.language]) };
+    const view = { language: session.language, answers, csrf: session.csrf, timeZone: this.config.timeZones[session.language], money: moneyStyle(session) };
+    return { status: 200, html: balancesPage(view) };
   }
 
   /** One card's history: `card` is its place in the list, dates are YYYY-MM-DD (UTC days, both included). */
@@ -73,7 +79,7 @@ export class CardholderPage {
     const to = q.to || today;
     const type = TRANSACTION_TYPES.find((t) => t === q.type);
     const after = q.after ? decodeCursor(q.after) : undefined;
-    const view = { language: session.language, timeZone: this.config.timeZones[session.language], cardIndex: index, cardLabel: card.last4, from, to, type };
+    const view = { language: session.language, timeZone: this.config.timeZones[session.language], money: moneyStyle(session), cardIndex: index, cardLabel: card.last4, from, to, type };
     const period = dayRange(from, to);
     if (!period || after === null) return { status: 400, html: historyPage({ ...view, items: [], message: 'Pick a period: the first day, then the last (YYYY-MM-DD).' }) };
     const { result } = await this.queries.transactions(
@@ -126,6 +132,44 @@ export class CardholderPage {
     return { status: 303, redirect: '/' };
   }
 
+  /** A single-use QR token for one card (its place in the list), for a POS terminal to scan. */
+  async checkAtTerminal(cookie: string | undefined, csrf: string | undefined, cardIndex: string | undefined): Promise<PageAnswer> {
+    const found = await this.authorised(cookie, csrf);
+    if (!found) return { status: 403, html: signInPage({ step: 'phone', message: 'Your session has ended. Sign in again.' }) };
+    const { session } = found;
+    const cards = await this.cardholders.cards(session.cardholderId);
+    const card = /^\d{1,3}$/.test(cardIndex ?? '') ? cards[Number(cardIndex)] : undefined;
+    if (!card) return { status: 404, html: signInPage({ step: 'phone', message: 'No such card.' }) };
+    const issued = await this.terminalCheck.issue(session.cardholderId, card);
+    if (!issued.ok) return { status: 429, html: signInPage({ step: 'phone', message: 'Too many codes asked for. Try again in a minute.' }) };
+    const timeZone = this.config.timeZones[session.language];
+    return { status: 200, html: terminalCheckPage({ language: session.language, timeZone, cardLabel: card.last4, token: issued.token, expiresAt: issued.expiresAt, validSeconds: issued.validSeconds }) };
+  }
+
+  async settings(cookie: string | undefined): Promise<PageAnswer> {
+    const found = await this.sessions.find(cookie);
+    if (!found) return { status: 303, redirect: '/' };
+    return { status: 200, html: settingsPage(found.session.language, moneyStyle(found.session), found.session.csrf) };
+  }
+
+  /** How amounts are shown: `currency` is code or symbol, `grouping` on or off. */
+  async saveAmountSettings(cookie: string | undefined, csrf: string | undefined, currency: string | undefined, grouping: string | undefined): Promise<PageAnswer> {
+    const found = await this.authorised(cookie, csrf);
+    if (!found) return { status: 403, html: signInPage({ step: 'phone', message: 'Your session has ended. Sign in again.' }) };
+    if ((currency !== 'code' && currency !== 'symbol') || (grouping !== 'on' && grouping !== 'off')) {
+      return { status: 400, html: settingsPage(found.session.language, moneyStyle(found.session), found.session.csrf) };
+    }
+    await this.sessions.save(found.id, { ...found.session, money: { currency, grouping: grouping === 'on' } });
+    return { status: 303, redirect: '/' };
+  }
+
+  /** Open to everyone: in the session's language, or the one `?lang=` asks for. */
+  async help(cookie: string | undefined, lang: string | undefined): Promise<PageAnswer> {
+    const asked: Language | undefined = lang === 'zh' || lang === 'en' ? lang : undefined;
+    const language = asked ?? (await this.sessions.find(cookie))?.session.language ?? 'en';
+    return { status: 200, html: helpPage({ language, phoneNumber: this.config.twilio.phoneNumber, qrSeconds: this.config.qrTokens.ttlSeconds }) };
+  }
+
   /** A change needs the session and the form's token: a cookie sent by another site is not enough. */
   private async authorised(cookie: string | undefined, csrf: string | undefined): Promise<{ id: string; session: WebSession } | undefined> {
     const found = await this.sessions.find(cookie);
@@ -133,3 +177,6 @@ export class CardholderPage {
   }
 }
 
+function moneyStyle(session: WebSession) {
+  return session.money ?? DEFAULT_MONEY_STYLE;
+}

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SaldoConfig } from '#config';
+import type { MoneyStyle } from '#domain';
 import { MessageMemory } from '#platform';
 import type { Language } from '#channels/telephony';
+
+/** Amounts as the page showed them before there was a choice: `1,234.56 USD`. */
+export const DEFAULT_MONEY_STYLE: MoneyStyle = { currency: 'code', grouping: true };
 
 /** A signed-in cardholder's session expires after this long without a request. */
 export const SESSION_IDLE_MS = 15 * 60_000;
@@ -12,6 +16,8 @@ export interface WebSession {
   readonly cardholderId: string;
   readonly phone: string;
   language: Language;
+  /** How amounts are shown; kept for the session only (the cardholder record has no place for it). */
+  money?: MoneyStyle;
   /** Every form carries it back (the cookie alone does not authorise a change). */
   readonly csrf: string;
 }

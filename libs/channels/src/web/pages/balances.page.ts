@@ -1,4 +1,4 @@
-import { formatAmount } from '#domain';
+import { formatMoney, type MoneyStyle } from '#domain';
 import type { CardAnswer, Language } from '#channels/telephony';
 import { esc, layout } from './html.js';
 
@@ -12,6 +12,10 @@ const TEXT = {
     asOf: 'As of',
     signOut: 'Sign out',
     history: 'Transaction history',
+    terminal: 'Check at a terminal',
+    terminalFor: (last4: string) => `Check at a terminal: card ending ${last4}`,
+    settings: 'Settings',
+    help: 'Help',
     language: '中文',
   },
   zh: {
@@ -23,26 +27,45 @@ const TEXT = {
     asOf: '截至',
     signOut: '退出',
     history: '交易明细',
+    terminal: '在终端查询',
+    terminalFor: (last4: string) => `在终端查询：尾号${last4}的卡`,
+    settings: '设置',
+    help: '帮助',
     language: 'English',
   },
 } as const;
 
-/** Every card of the signed-in cardholder with each account's available, ledger and pending balance. */
-export function balancesPage(language: Language, answers: readonly CardAnswer[], csrf: string, timeZone: string): string {
+export interface BalancesView {
+  readonly language: Language;
+  readonly answers: readonly CardAnswer[];
+  readonly csrf: string;
+  readonly timeZone: string;
+  readonly money: MoneyStyle;
+}
+
+/**
+ * Every card of the signed-in cardholder with each account's available, ledger and pending
+ * balance; under an answered card, its history and a QR code for a terminal.
+ */
+export function balancesPage(v: BalancesView): string {
+  const { language, csrf } = v;
   const t = TEXT[language];
-  const asOf = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date());
-  const cards = answers.map(({ card, result }, index) => {
+  const asOf = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: v.timeZone }).format(new Date());
+  const token = `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
+  const cards = v.answers.map(({ card, result }, index) => {
     const heading = `<h2>${esc(t.card(card.last4, card.issuerName))}</h2><p><a href="/history?card=${index}">${esc(t.history)}</a></p>`;
     if (result.outcome !== 'APPROVED') return `<section class="card">${heading}<p>${esc(t.refused + result.outcome.toLowerCase().replace(/_/g, ' '))}</p></section>`;
     const rows = (result.balances ?? []).map(
       (b) =>
-        `<tr><td>${esc(t.types[b.type])}</td>${[b.available, b.ledger, b.pending].map((m) => `<td class="amount">${esc(`${formatAmount(m, b.currency)} ${b.currency}`)}</td>`).join('')}</tr>`,
+        `<tr><td>${esc(t.types[b.type])}</td>${[b.available, b.ledger, b.pending].map((m) => `<td class="amount">${esc(formatMoney(m, b.currency, v.money))}</td>`).join('')}</tr>`,
     );
-    return `<section class="card">${heading}<table><thead><tr>${t.headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+    const terminal = `<form method="post" action="/check-at-terminal">${token}<input type="hidden" name="card" value="${index}"><button type="submit" aria-label="${esc(t.terminalFor(card.last4))}">${esc(t.terminal)}</button></form>`;
+    return `<section class="card">${heading}<table><thead><tr>${t.headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>${terminal}</section>`;
   });
   const other: Language = language === 'en' ? 'zh' : 'en';
   const nav = `<nav><h1>${esc(t.title)}</h1><span>
-<form method="post" action="/settings/language" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><input type="hidden" name="language" value="${other}"><button type="submit">${esc(t.language)}</button></form>
-<form method="post" action="/sign-out" style="display:inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><button type="submit">${esc(t.signOut)}</button></form></span></nav>`;
+<a href="/settings">${esc(t.settings)}</a> <a href="/help">${esc(t.help)}</a>
+<form method="post" action="/settings/language" class="inline">${token}<input type="hidden" name="language" value="${other}"><button type="submit">${esc(t.language)}</button></form>
+<form method="post" action="/sign-out" class="inline">${token}<button type="submit">${esc(t.signOut)}</button></form></span></nav>`;
   return layout(language, t.title, `${nav}<p>${esc(`${t.asOf} ${asOf}`)}</p>${cards.join('')}`);
 }

@@ -1,5 +1,5 @@
 import { encodeCursor, TRANSACTION_TYPES, type TransactionPosition, type TransactionType } from '#bank-core';
-import { formatAmount } from '#domain';
+import { formatMoney, type MoneyStyle } from '#domain';
 import type { CoreTransaction } from '#bank-core';
 import type { Language } from '#channels/telephony';
 import { esc, layout } from './html.js';
@@ -7,6 +7,7 @@ import { esc, layout } from './html.js';
 export interface HistoryView {
   readonly language: Language;
   readonly timeZone: string;
+  readonly money: MoneyStyle;
   readonly cardIndex: number;
   readonly cardLabel: string;
   readonly from: string;
@@ -39,7 +40,7 @@ export function historyPage(v: HistoryView): string {
 <button type="submit">${esc(t.show)}</button></form>`;
   const rows = v.items.map(
     (x) =>
-      `<tr><td>${esc(date.format(x.postedAt))}</td><td>${esc(TYPE_NAMES[v.language][x.type])}</td><td>${esc(x.description)}</td><td class="amount">${esc(`${formatAmount(x.amount, x.currency)} ${x.currency}`)}</td></tr>`,
+      `<tr><td>${esc(date.format(x.postedAt))}</td><td>${esc(TYPE_NAMES[v.language][x.type])}</td><td>${esc(x.description)}</td><td class="amount">${esc(formatMoney(x.amount, x.currency, v.money))}</td></tr>`,
   );
   const table = rows.length
     ? `<table><thead><tr>${t.headings.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`

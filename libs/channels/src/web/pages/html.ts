@@ -15,7 +15,14 @@ button:focus,input:focus,a:focus{outline:3px solid #f9a825;outline-offset:2px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e0e0e0}
 td.amount{text-align:right;font-variant-numeric:tabular-nums}
 @media (max-width:30rem){main{padding:.5rem}.card{padding:.75rem .5rem}th,td{padding:.25rem}table{font-size:.9375rem}}.card{overflow-x:auto}
-nav{display:flex;gap:1rem;align-items:center;justify-content:space-between}`;
+nav{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+form.inline{display:inline}
+fieldset{border:1px solid #d0d4da;border-radius:4px;margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}
+label.choice{display:flex;align-items:center;gap:.5rem;font-weight:400;margin:.25rem 0}
+label.choice input{width:auto}
+.qr{display:block;width:100%;max-width:16rem;height:auto;margin:1rem auto}
+code.token{font:1.1rem/1.4 ui-monospace,monospace;word-break:break-all;letter-spacing:.05em}
+kbd{font:inherit;font-weight:600;border:1px solid #767676;border-radius:3px;padding:0 .25rem}`;
 
 /** The page frame: language, title, no external resources (the page works offline). */
 export function layout(lang: 'en' | 'zh', title: string, body: string): string {

@@ -18,5 +18,6 @@ export function signInPage(view: SignInView): string {
 <label for="code">Code sent by SMS to ${esc(view.phone)} / 短信验证码</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}" maxlength="6">
 <button type="submit">Sign in / 登录</button></form>`;
-  return layout('en', 'Saldo — sign in', `<h1>Saldo: your card balances / 余额查询</h1>${note}<div class="card">${form}</div>`);
+  const help = `<p><a href="/help">How to check a balance: web, SMS, phone, terminal</a> · <a href="/help?lang=zh" lang="zh-CN">帮助</a></p>`;
+  return layout('en', 'Saldo — sign in', `<h1>Saldo: your card balances / 余额查询</h1>${note}<div class="card">${form}</div>${help}`);
 }
