@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import twilio from 'twilio';
 import { beforeEach } from 'vitest';
@@ -160,11 +162,22 @@ export async function startBrowserApp(label: string, extraEnv: Record<string, st
   };
 }
 
-/**
- * Saves the page as docs/screenshots/NAME-phone.png and NAME-desktop.png (or under `dir`):
- * the whole page at each width.
- */
-export async function screenshotAtWidths(page: Page, name: string, dir: string): Promise<string[]> {
+/** Where `npm run screenshots` writes: docs/screenshots/, or SCREENSHOTS_DIR. */
+export const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ?? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+/** Chinese pages drawn without a CJK font show boxes: refuse to take such pictures. */
+export function requireCjkFont(): void {
+  let fonts = '';
+  try {
+    fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  } catch {
+    // no fontconfig: Chromium has no fonts either
+  }
+  if (!fonts.trim()) throw new Error('no font with Chinese glyphs: apt-get install --no-install-recommends fonts-noto-cjk');
+}
+
+/** Saves the whole page as DIR/NAME-phone.png (375 px wide) and DIR/NAME-desktop.png (1280 px). */
+export async function screenshotAtWidths(page: Page, name: string, dir = SCREENSHOTS_DIR): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const [suffix, viewport] of [['phone', PHONE_VIEWPORT], ['desktop', DESKTOP_VIEWPORT]] as const) {
