@@ -22,7 +22,7 @@ label.choice{display:flex;align-items:center;gap:.5rem;font-weight:400;margin:.2
 label.choice input{width:auto}
 .qr{display:block;width:100%;max-width:16rem;height:auto;margin:1rem auto}
 code.token{font:1.1rem/1.4 ui-monospace,monospace;word-break:break-all;letter-spacing:.05em}
-kbd{font:inherit;font-weight:600;border:1px solid #767676;border-radius:3px;padding:0 .25rem}`;
+kbd{font:inherit;font-weight:600;white-space:nowrap;border:1px solid #767676;border-radius:3px;padding:0 .25rem}`;
 
 /** The page frame: language, title, no external resources (the page works offline). */
 export function layout(lang: 'en' | 'zh', title: string, body: string): string {
