@@ -17,7 +17,7 @@ describe('cardholder page screenshots', () => {
   afterAll(async () => h?.close());
   keepFailures(() => h);
 
-  it('saves sign-in, balances, history and 中文 balances', async () => {
+  it('saves sign-in, balances, history, the terminal QR code and 中文 balances', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/`);
     await screenshotAtWidths(page, 'cardholder-sign-in');
@@ -29,6 +29,11 @@ describe('cardholder page screenshots', () => {
     await usd.getByRole('link', { name: 'Transaction history' }).click();
     await page.getByRole('heading', { level: 1, name: /^History · 0010/ }).waitFor();
     await screenshotAtWidths(page, 'cardholder-history');
+
+    await page.getByRole('link', { name: 'Back to balances' }).click();
+    await usd.getByRole('button', { name: 'Check at a terminal' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check at a terminal' }).waitFor();
+    await screenshotAtWidths(page, 'cardholder-terminal-check');
 
     await page.getByRole('link', { name: 'Back to balances' }).click();
     await page.getByRole('button', { name: '中文' }).click();
