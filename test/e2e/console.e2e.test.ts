@@ -156,6 +156,11 @@ describe(`operator console (${storage})`, () => {
     expect((await (await auditor.get(older)).text()).match(/search-\d+/g)).toHaveLength(5);
     const expired = await (await auditor.get('/console/audit?outcome=expired_card&channel=rest')).text();
     expect(expired.match(/search-\d+/g)).toEqual(['search-0']);
+    // "To" names a minute and includes it: rows written during that minute are found.
+    const toTheirMinute = await (await auditor.get(`/console/audit?channel=rest&outcome=EXPIRED_CARD&to=${at.toISOString().slice(0, 16)}`)).text();
+    expect(toTheirMinute.match(/search-\d+/g)).toEqual(['search-0']);
+    const beforeTheirMinute = new Date(at.getTime() - 60_000).toISOString().slice(0, 16);
+    expect(await (await auditor.get(`/console/audit?channel=rest&outcome=EXPIRED_CARD&to=${beforeTheirMinute}`)).text()).toContain('No audit events match');
     const byRequester = await (await auditor.get('/console/audit?channel=rest&requester=wallet-app')).text();
     expect(byRequester.match(/search-\d+/g)).toHaveLength(27);
 

@@ -1,7 +1,8 @@
-/** What an audit search or export selects. Times are UTC; `to` is exclusive. */
+/** What an audit search or export selects. Times are UTC, to the minute; `to` includes its minute. */
 export interface AuditFilter {
   readonly from: Date;
-  readonly to: Date;
+  /** The exclusive end: the minute after the one asked for; none means up to now, rows still arriving included. */
+  readonly until?: Date;
   readonly channel?: string;
   readonly outcome?: string;
   readonly issuer?: string;
@@ -15,8 +16,7 @@ export const CHANNELS = ['pos', 'rest', 'sms', 'voice', 'web', 'console'] as con
 
 const MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
-function parseTime(value: string | undefined, fallback: Date, name: string, problems: string[]): Date {
-  if (!value) return fallback;
+function parseTime(value: string, name: string, problems: string[]): Date {
   const at = MINUTE.test(value) ? new Date(`${value}Z`) : new Date(NaN);
   if (Number.isNaN(at.getTime())) problems.push(`${name} must be a date and time like 2026-12-03T09:30 (UTC)`);
   return at;
@@ -25,9 +25,9 @@ function parseTime(value: string | undefined, fallback: Date, name: string, prob
 /** The form's fields into a filter (defaults: the last 24 hours), or every problem with them in words. */
 export function parseAuditFilter(q: AuditQuery, now = new Date()): { filter: AuditFilter; problems: string[] } {
   const problems: string[] = [];
-  const from = parseTime(q.from, new Date(now.getTime() - 86_400_000), 'From', problems);
-  const to = parseTime(q.to, now, 'To', problems);
-  if (problems.length === 0 && from >= to) problems.push('From must be before To');
+  const from = q.from ? parseTime(q.from, 'From', problems) : new Date(now.getTime() - 86_400_000);
+  const until = q.to ? new Date(parseTime(q.to, 'To', problems).getTime() + 60_000) : undefined;
+  if (problems.length === 0 && until && from >= until) problems.push('From must be before To');
   const channel = q.channel || undefined;
   if (channel && !(CHANNELS as readonly string[]).includes(channel)) problems.push(`Channel must be one of ${CHANNELS.join(', ')}`);
   const outcome = q.outcome?.trim().toUpperCase() || undefined;
@@ -37,14 +37,14 @@ export function parseAuditFilter(q: AuditQuery, now = new Date()): { filter: Aud
   if (last4 && !/^\d{4}$/.test(last4)) problems.push('Card last 4 must be four digits');
   const requester = q.requester?.trim() || undefined;
   if (requester && requester.length > 80) problems.push('Requester is at most 80 characters');
-  return { filter: { from, to, channel, outcome, issuer, last4, requester }, problems };
+  return { filter: { from, until, channel, outcome, issuer, last4, requester }, problems };
 }
 
 /** The filter as form fields again (for links, the export form and the job's data). */
 export function filterQuery(f: AuditFilter): Record<string, string> {
   const fields: Record<string, string | undefined> = {
     from: f.from.toISOString().slice(0, 16),
-    to: f.to.toISOString().slice(0, 16),
+    to: f.until ? new Date(f.until.getTime() - 60_000).toISOString().slice(0, 16) : undefined,
     channel: f.channel,
     outcome: f.outcome,
     issuer: f.issuer,

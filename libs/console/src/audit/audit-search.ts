@@ -51,7 +51,7 @@ export class AuditSearch {
 
 function where(f: AuditFilter): Prisma.AuditEventWhereInput {
   return {
-    at: { gte: f.from, lt: f.to },
+    at: { gte: f.from, ...(f.until ? { lt: f.until } : {}) },
     ...(f.channel ? { channel: f.channel } : {}),
     ...(f.outcome ? { outcome: f.outcome } : {}),
     ...(f.issuer ? { issuerCode: f.issuer } : {}),

@@ -29,7 +29,7 @@ export function auditPage(session: ConsoleSession, view: AuditView): string {
   const text = (id: keyof AuditQuery, extra = '') => `<input id="${id}" name="${id}" value="${esc(q[id] ?? '')}"${extra}>`;
   const form = `<form class="panel filters" method="get" action="/console/audit">
 ${field('from', 'From (UTC)', text('from', ' type="datetime-local"'))}
-${field('to', 'To (UTC)', text('to', ' type="datetime-local"'))}
+${field('to', 'To (UTC, empty for now)', text('to', ' type="datetime-local"'))}
 ${field('channel', 'Channel', select('channel', CHANNELS.map((c) => [c, c] as const), q.channel))}
 ${field('outcome', 'Outcome', `${text('outcome', ' list="outcomes" autocomplete="off"')}<datalist id="outcomes">${[...OUTCOMES, ...OPERATOR_ACTIONS].map((o) => `<option value="${o}">`).join('')}</datalist>`)}
 ${field('issuer', 'Issuer', select('issuer', view.issuers.map((i) => [i.code, i.name] as const), q.issuer))}
