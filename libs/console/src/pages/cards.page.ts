@@ -32,16 +32,13 @@ export function cardsPage(session: ConsoleSession, view: CardsView): string {
 <div><button type="submit">Find card</button></div></form>`;
   const notes = [view.done ? `<p class="note" role="status">${esc(view.done)}</p>` : '', view.message ? `<p class="error" role="alert">${esc(view.message)}</p>` : ''].join('');
   const cards = (view.cards ?? []).map(
-    (c) => `<tr><td>${esc(c.masked)}</td><td>${esc(c.issuerName)}</td><td>${esc(c.expiry)}</td><td>${esc(c.status)}</td>
-<td>${esc(c.cardholder.name)}<br><small>${esc(c.cardholder.phones.map(maskPhone).join(', '))}</small></td>
-<td>${lockCell(session, c.pinLocked, c.pinTries, 'unlock-pin', c.id, 'Unlock PIN')}</td>
-<td>${lockCell(session, c.cardholder.phoneLocked, c.cardholder.phonePinTries, 'unlock-phone', c.id, 'Unlock phone access')}</td></tr>`,
+    (c) => `<section class="panel" aria-label="${esc(`Card ${c.masked}`)}"><h2>${esc(c.masked)}</h2><dl class="facts">
+<dt>Issuer</dt><dd>${esc(c.issuerName)}</dd><dt>Expires</dt><dd>${esc(c.expiry)}</dd><dt>Status</dt><dd>${esc(c.status)}</dd>
+<dt>Cardholder</dt><dd>${esc(c.cardholder.name)} · ${esc(c.cardholder.phones.map(maskPhone).join(', '))}</dd>
+<dt>Card PIN</dt><dd>${lockCell(session, c.pinLocked, c.pinTries, 'unlock-pin', c.id, 'Unlock PIN')}</dd>
+<dt>Phone PIN</dt><dd>${lockCell(session, c.cardholder.phoneLocked, c.cardholder.phonePinTries, 'unlock-phone', c.id, 'Unlock phone access')}</dd></dl></section>`,
   );
-  const cardTable = view.cards
-    ? cards.length
-      ? `<div class="panel"><h2>Cards</h2><table><thead><tr><th scope="col">Card</th><th scope="col">Issuer</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Cardholder</th><th scope="col">Card PIN</th><th scope="col">Phone PIN</th></tr></thead><tbody>${cards.join('')}</tbody></table></div>`
-      : '<p class="note" role="status">No card of this issuer ends with these digits.</p>'
-    : '';
+  const cardTable = view.cards ? (cards.length ? cards.join('') : '<p class="note" role="status">No card of this issuer ends with these digits.</p>') : '';
   const recent = view.recent?.length
     ? `<div class="panel"><h2>Recent queries</h2><table><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Channel</th><th scope="col">Requester</th><th scope="col">Outcome</th><th scope="col">Latency</th></tr></thead><tbody>${view.recent
         .map((q) => `<tr><td>${esc(q.at.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${esc(q.channel)}</td><td>${esc(q.requester)}</td><td>${esc(q.outcome)}</td><td class="num">${(q.latencyMicros / 1000).toFixed(1)} ms</td></tr>`)

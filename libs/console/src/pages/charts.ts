@@ -2,8 +2,8 @@ import { esc } from './layout.js';
 
 // Distinct for the common colour-vision deficiencies (Okabe–Ito), each also named in the legend.
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
-const W = 640;
-const H = 220;
+const W = 560;
+const H = 200;
 const PAD = { left: 44, right: 10, top: 10, bottom: 24 };
 
 function niceMax(value: number): number {
@@ -34,20 +34,18 @@ export function lineChart(title: string, series: ReadonlyMap<string, readonly nu
     .map((name, k) => `<span style="display:inline-flex;align-items:center;gap:.3rem;margin-right:1rem"><span aria-hidden="true" style="width:1rem;height:.25rem;background:${COLOURS[k % COLOURS.length]}"></span>${esc(name)}</span>`)
     .join('');
   const empty = series.size === 0 ? `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">No queries in this period</text>` : '';
-  return `<figure style="margin:0"><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(title)}">${grid}${lines.join('')}${ticks}${empty}</svg><figcaption>${legend}</figcaption></figure>`;
+  return `<figure style="margin:0"><svg viewBox="0 0 ${W} ${H}" style="width:100%;max-width:40rem" role="img" aria-label="${esc(title)}">${grid}${lines.join('')}${ticks}${empty}</svg><figcaption>${legend}</figcaption></figure>`;
 }
 
-/** Horizontal bars with their counts written out. */
+/** Horizontal bars as an HTML table: crisp at any width, read out by screen readers as label and count. */
 export function barChart(title: string, bars: readonly { readonly label: string; readonly value: number }[]): string {
   if (bars.length === 0) return '<p>No queries in this period.</p>';
   const max = Math.max(...bars.map((b) => b.value));
-  const row = 22;
-  const height = bars.length * row + 4;
-  const body = bars
-    .map((b, i) => {
-      const width = max === 0 ? 0 : (b.value / max) * (W - 240);
-      return `<text x="0" y="${i * row + 15}">${esc(b.label)}</text><rect x="160" y="${i * row + 4}" width="${width.toFixed(1)}" height="14" fill="${COLOURS[0]}"/><text x="${166 + width}" y="${i * row + 15}">${b.value}</text>`;
+  const rows = bars
+    .map((b) => {
+      const percent = max === 0 ? 0 : (b.value / max) * 100;
+      return `<tr><th scope="row">${esc(b.label)}</th><td class="num">${b.value}</td><td style="width:100%"><span class="bar" style="width:${percent.toFixed(1)}%"></span></td></tr>`;
     })
     .join('');
-  return `<svg viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="${esc(title)}">${body}</svg>`;
+  return `<table class="bars"><caption class="sr">${esc(title)}</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Queries</th><th scope="col"><span class="sr">Share</span></th></tr></thead><tbody>${rows}</tbody></table>`;
 }

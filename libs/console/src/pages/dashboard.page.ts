@@ -20,7 +20,7 @@ export function dashboardPanel(f: DashboardFigures): string {
     .map((l) => `<tr><th scope="row">${esc(l.channel)}</th><td class="num">${l.count}</td><td class="num">${l.p50Ms.toFixed(1)} ms</td><td class="num">${l.p99Ms.toFixed(1)} ms</td></tr>`)
     .join('');
   return `<p role="status">${total} queries in the last ${f.range}, updated ${esc(new Date().toISOString().slice(11, 19))} UTC.</p>
-<div class="grid"><section class="panel" aria-labelledby="qpm"><h2 id="qpm">Queries per minute by channel</h2>${lineChart('Queries per minute by channel', f.perMinute, labels)}</section>
+<div class="grid"><section class="panel wide" aria-labelledby="qpm"><h2 id="qpm">Queries per minute by channel</h2>${lineChart('Queries per minute by channel', f.perMinute, labels)}</section>
 <section class="panel" aria-labelledby="outcomes"><h2 id="outcomes">Outcomes</h2>${barChart('Queries by outcome', f.outcomes.map((o) => ({ label: o.outcome, value: o.count })))}</section>
 <section class="panel" aria-labelledby="latency"><h2 id="latency">Latency by channel</h2>${
     latencyRows

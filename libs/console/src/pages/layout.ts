@@ -5,7 +5,7 @@ import type { ConsoleSession } from '../auth/console-sessions.js';
 const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#f4f5f7}
 header{background:#102a43;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
-header a{color:#fff}header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;flex:1}
+header a{color:#fff}header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;flex:1 1 24rem}
 header a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}h2{font-size:1.1rem}
@@ -16,13 +16,16 @@ button.danger{background:#a61b1b}
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f9a825;outline-offset:2px}
 .panel{background:#fff;border:1px solid #d0d4da;border-radius:8px;padding:1rem;margin:0 0 1rem;overflow-x:auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}.wide{grid-column:1/-1}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem 1rem}
 .error{background:#fdecea;border-left:4px solid #a61b1b;padding:.5rem 1rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e0e0e0;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 progress{width:100%;height:1.5rem}
-svg text{font:11px system-ui,sans-serif;fill:#333}
+svg text{font:12px system-ui,sans-serif;fill:#333}
+.bars th{white-space:nowrap}.panel>h2:first-child{margin-top:0}
+.bar{display:block;height:.9rem;background:#0072B2;border-radius:2px;min-width:2px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}`;
 
 const NAV: readonly (readonly [string, string, Permission])[] = [
