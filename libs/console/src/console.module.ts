@@ -18,12 +18,13 @@ import { PartnersController } from './manage/partners.controller.js';
 import { TerminalAdmin } from './manage/terminal-admin.js';
 import { TerminalsController } from './manage/terminals.controller.js';
 import { OperatorAudit } from './operator-audit.js';
+import { QueuesBoard } from './queues/queues-board.js';
 import { SignInController } from './sign-in.controller.js';
 
 /** The operator console at /console: role-based pages over the same database, audit trail and queues. */
 @Module({
   imports: [ConsoleJobsModule],
   controllers: [SignInController, DashboardController, CardsController, AuditController, AssetsController, TerminalsController, PartnersController, IssuersController, KeysController],
-  providers: [ConsoleSessions, OperatorSignIn, ConsoleGuard, OperatorAudit, CardSupport, DashboardFiguresReader, TerminalAdmin, PartnerAdmin, IssuerAdmin, KeyListing],
+  providers: [ConsoleSessions, OperatorSignIn, ConsoleGuard, OperatorAudit, CardSupport, DashboardFiguresReader, TerminalAdmin, PartnerAdmin, IssuerAdmin, KeyListing, QueuesBoard],
 })
 export class ConsoleModule {}

@@ -14,6 +14,7 @@ export const OPERATOR_ACTIONS = [
   'TERMINAL_CHANGED',
   'PARTNER_CHANGED',
   'ISSUER_CHANGED',
+  'QUEUE_CHANGED',
 ] as const;
 
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
