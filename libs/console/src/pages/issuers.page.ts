@@ -13,7 +13,7 @@ export interface IssuersView extends Notice {
 function issuerPanel(session: ConsoleSession, i: IssuerRow, view: IssuersView): string {
   const typed = view.rangeForm?.issuerId === i.id ? view.rangeForm : undefined;
   const ranges = i.ranges.length
-    ? `<table>${head('Low', 'High', 'Added', '')}<tbody>${i.ranges
+    ? `<table>${head('Low', 'High', 'Added', 'Action')}<tbody>${i.ranges
         .map(
           (r) =>
             `<tr><td><code>${esc(r.low)}</code></td><td><code>${esc(r.high)}</code></td><td>${when(r.createdAt)}</td><td>${actionForm(session, `/console/issuers/ranges/${r.id}/remove`, 'Remove', `Remove BIN range ${r.low} to ${r.high} of ${i.code}`, true)}</td></tr>`,

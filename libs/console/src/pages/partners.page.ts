@@ -62,7 +62,7 @@ export function partnerAccessPage(session: ConsoleSession, partner: PartnerRow, 
 export function partnerSecretPage(session: ConsoleSession, partner: PartnerRow, secret: string, rotated: boolean): string {
   const body = `<p class="note" role="status">${rotated ? 'The secret is rotated: the old one no longer works.' : 'The client is created.'} Copy its secret now: this page is the only time it is shown. Saldo keeps only a hash of it.</p>
 <div class="panel"><dl><dt>Client id</dt><dd><code>${esc(partner.clientId)}</code></dd>
-<dt><label for="secret">Client secret</label></dt><dd><input id="secret" value="${esc(secret)}" readonly size="48" autocomplete="off" spellcheck="false" data-secret></dd>
+<dt><label for="secret">Client secret</label></dt><dd><input id="secret" value="${esc(secret)}" readonly autocomplete="off" spellcheck="false" style="width:100%;font-family:monospace"></dd>
 <dt>Scopes</dt><dd>${esc(partner.scopes.join(' '))}</dd><dt>Issuers</dt><dd>${partner.allIssuers ? 'all' : esc(partner.issuers.join(', '))}</dd></dl>
 <p>The client gets a token with <code>POST /oauth/token</code>, <code>grant_type=client_credentials</code> and these credentials (HTTP Basic or form fields).</p></div>
 <p><a href="/console/partners">Back to partner clients</a></p>`;
