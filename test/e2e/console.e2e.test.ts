@@ -1,6 +1,8 @@
 import { hash } from '@node-rs/argon2';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { consoleForm, signInOperator } from '../support/console.js';
+import { REDIS_URL } from '../support/databases.js';
 import { connectPos, demoTerminal } from '../support/pos.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -200,5 +202,29 @@ describe(`operator console (${storage})`, () => {
     const otherAuditor = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
     expect((await otherAuditor.get(`${page}/audit.csv`)).status).toBe(200);
     expect((await operatorEvents('AUDIT_EXPORTED')).map((e) => e.requester)).toContain('operator:auditor');
+  });
+
+  it.runIf(storage === 'postgres')('lets an open dashboard refresh itself without keeping an idle session alive, and renews it on real use', async () => {
+    const admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+    const redis = new Redis(REDIS_URL);
+    try {
+      const key = `${t.env.REDIS_PREFIX}:console:session:${admin.cookie.split('=')[1]}`;
+      await redis.pexpire(key, 5_000);
+      expect((await admin.get('/console/dashboard/panel?range=hour')).status).toBe(200);
+      expect(await redis.pttl(key)).toBeLessThanOrEqual(5_000);
+      expect((await admin.get('/console?range=hour')).status).toBe(200);
+      expect(await redis.pttl(key)).toBeGreaterThan(800_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('gives a fresh session id at each sign-in and ends the one the browser had', async () => {
+    const first = await signInOperator(t, PUBLIC, 'auditor', 'saldo-auditor-demo');
+    const again = await consoleForm(t, PUBLIC)('/console/sign-in', { username: 'auditor', password: 'saldo-auditor-demo' }, { cookie: first.cookie });
+    const second = (again.headers.get('set-cookie') ?? '').split(';')[0];
+    expect(second).not.toBe(first.cookie);
+    expect((await first.get('/console')).status).toBe(303);
+    expect((await fetch(`${t.baseUrl}/console`, { redirect: 'manual', headers: { cookie: second } })).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, ForbiddenException, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConsoleGuard, Operator, Requires, type SignedIn } from './auth/console-guard.js';
+import { ConsoleGuard, Operator, Requires, SelfRefreshing, type SignedIn } from './auth/console-guard.js';
 import { AuditExports, MAX_EXPORT_ROWS, type ExportStatus } from './audit/audit-exports.js';
 import { filterQuery, parseAuditFilter, type AuditQuery } from './audit/audit-filter.js';
 import { AuditSearch } from './audit/audit-search.js';
@@ -58,6 +58,7 @@ export class AuditController {
   }
 
   @Get('exports/:id/progress')
+  @SelfRefreshing()
   async progress(@Operator() operator: SignedIn, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     sendPage(reply, { html: exportProgress(id, await this.own(operator, id)) });
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ConsoleGuard, Operator, Requires, type SignedIn } from './auth/console-guard.js';
+import { ConsoleGuard, Operator, Requires, SelfRefreshing, type SignedIn } from './auth/console-guard.js';
 import { can, homeOf } from './auth/permissions.js';
 import { DashboardFiguresReader, type DashboardRange } from './dashboard/dashboard-figures.js';
 import { ConsoleExceptionFilter } from './http/console-exception.filter.js';
@@ -28,6 +28,7 @@ export class DashboardController {
 
   @Get('dashboard/panel')
   @Requires('dashboard')
+  @SelfRefreshing()
   async panel(@Query('range') range: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     sendPage(reply, { html: dashboardPanel(await this.figures.read(rangeOf(range))) });
   }

@@ -50,6 +50,9 @@ export class SignInController {
           : `Wrong username or password. After ${MAX_FAILED_SIGN_INS} wrong passwords an account is locked for ${LOCKOUT_MINUTES} minutes.`;
       return sendPage(reply, { status: result.reason === 'rate-limited' ? 429 : 401, html: signInPage({ next, message }) });
     }
+    // A new session id at every sign-in (never one a page was given before), and the old one ends.
+    const previous = await this.sessions.find(req.headers.cookie, false);
+    if (previous) await this.sessions.end(previous.id);
     const id = await this.sessions.start(result.operator);
     await this.audit.record({ operator: result.operator.username, action: 'SIGNED_IN', correlationId: req.id, detail: { address: req.ip } });
     sendPage(reply, { redirect: next ?? homeOf(result.operator.role), cookie: this.sessions.cookie(id) });

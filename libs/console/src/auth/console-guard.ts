@@ -7,9 +7,16 @@ import { ConsoleSessions, type ConsoleSession } from './console-sessions.js';
 import { can, type Permission } from './permissions.js';
 
 const REQUIRES = 'saldo:console-permission';
+const REFRESH = 'saldo:console-refresh';
 
 /** The permission a console route needs (a route without one needs only a signed-in operator). */
 export const Requires = (permission: Permission) => SetMetadata(REQUIRES, permission);
+
+/**
+ * A fragment a page fetches by itself (the live dashboard, an export's progress): it does not keep
+ * the session alive, so a console left open still signs out after 15 idle minutes.
+ */
+export const SelfRefreshing = () => SetMetadata(REFRESH, true);
 
 export interface SignedIn {
   readonly id: string;
@@ -40,7 +47,8 @@ export class ConsoleGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<ConsoleRequest>();
-    const found = await this.sessions.find(req.headers.cookie);
+    const refreshing = this.reflector.getAllAndOverride<boolean | undefined>(REFRESH, [ctx.getHandler(), ctx.getClass()]) === true;
+    const found = await this.sessions.find(req.headers.cookie, !refreshing);
     if (!found) throw new UnauthorizedException('sign in to the console');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');

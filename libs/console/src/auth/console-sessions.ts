@@ -33,8 +33,11 @@ export class ConsoleSessions {
     return id;
   }
 
-  /** The session named by a cookie header, its idle time restarted; undefined when absent or over. */
-  async find(cookieHeader: string | undefined): Promise<{ id: string; session: ConsoleSession } | undefined> {
+  /**
+   * The session named by a cookie header; undefined when absent or over. Its idle time restarts
+   * unless `touch` is false (a page refreshing itself is not the operator at work).
+   */
+  async find(cookieHeader: string | undefined, touch = true): Promise<{ id: string; session: ConsoleSession } | undefined> {
     const id = cookieValue(cookieHeader, CONSOLE_COOKIE);
     if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
     const raw = await this.memory.get(key(id));
@@ -45,7 +48,7 @@ export class ConsoleSessions {
       await this.memory.delete(key(id));
       return undefined;
     }
-    await this.memory.set(key(id), raw, Math.min(CONSOLE_IDLE_MS, left));
+    if (touch) await this.memory.set(key(id), raw, Math.min(CONSOLE_IDLE_MS, left));
     return { id, session };
   }
 
