@@ -128,6 +128,9 @@ describe(`console management (${storage})`, () => {
     expect(await t.prisma.binRange.count({ where: { id: range.id } })).toBe(0);
     const again = await admin.post(`/console/issuers/ranges/${range.id}/remove`);
     expect([again.status, alertOf(await again.text())]).toEqual([404, expect.stringContaining('No such BIN range')]);
+    const [last] = await t.prisma.binRange.findMany({ where: { issuerId: harbor.id } });
+    const lastOne = await admin.post(`/console/issuers/ranges/${last.id}/remove`);
+    expect([lastOne.status, alertOf(await lastOne.text())]).toEqual([409, expect.stringContaining('is the last BIN range of HARBOR, which has 3 card(s)')]);
 
     const changes = (await operatorEvents('ISSUER_CHANGED')).map((e) => e.detail as Record<string, unknown>);
     expect(changes.map((d) => d.change)).toEqual(['range-added', 'issuer-added', 'range-added', 'range-removed']);

@@ -103,8 +103,13 @@ export class IssuerAdmin {
   }
 
   async removeRange(rangeId: string): Promise<Change<RemovedRange>> {
-    const range = await this.prisma.binRange.findUnique({ where: { id: rangeId }, select: { low: true, high: true, issuer: { select: { code: true } } } });
+    const range = await this.prisma.binRange.findUnique({ where: { id: rangeId }, select: { low: true, high: true, issuerId: true, issuer: { select: { code: true } } } });
     if (!range) return refused(404, 'No such BIN range (already removed?).');
+    // The routing table is also how a card on file (web, SMS, voice) finds its issuer: an issuer without ranges answers nothing.
+    const [ranges, cards] = await Promise.all([this.prisma.binRange.count({ where: { issuerId: range.issuerId } }), this.prisma.card.count({ where: { issuerId: range.issuerId } })]);
+    if (ranges === 1 && cards > 0) {
+      return refused(409, `${range.low}-${range.high} is the last BIN range of ${range.issuer.code}, which has ${cards} card(s): without a range none of them would be answered on any channel. Add the replacing range first.`);
+    }
     await this.prisma.binRange.delete({ where: { id: rangeId } });
     return done({ issuerCode: range.issuer.code, low: range.low, high: range.high });
   }
