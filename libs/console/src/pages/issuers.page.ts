@@ -24,7 +24,7 @@ function issuerPanel(session: ConsoleSession, i: IssuerRow, view: IssuersView): 
   const add = `<form method="post" action="/console/issuers/${i.id}/ranges" class="filters" aria-label="Add a BIN range to ${esc(i.code)}">${csrfField(session)}
 ${textField(`${prefix}-low`, 'low', 'Low', typed?.low ?? '', 'required inputmode="numeric" pattern="[0-9]{4,12}" maxlength="12" autocomplete="off"')}
 ${textField(`${prefix}-high`, 'high', 'High', typed?.high ?? '', 'required inputmode="numeric" pattern="[0-9]{4,12}" maxlength="12" autocomplete="off"')}
-<div><button type="submit" aria-label="Add BIN range to ${esc(i.code)}">Add range</button></div></form>`;
+<div><button type="submit" aria-label="Add range to ${esc(i.code)}">Add range</button></div></form>`;
   return `<section class="panel" aria-labelledby="issuer-${esc(i.code)}"><h2 id="issuer-${esc(i.code)}">${esc(i.name)} (<code>${esc(i.code)}</code>)</h2>
 <p>Currency ${esc(i.currency)} · locale ${esc(i.locale)} · ${i.status === 'ACTIVE' ? 'active' : '<strong>disabled</strong>'} · added ${when(i.createdAt)}</p>
 <h3>BIN ranges</h3>${ranges}${add}</section>`;

@@ -30,7 +30,7 @@ Rotating: the old secret stops working at once; bearer tokens already issued wit
 function row(session: ConsoleSession, p: PartnerRow): string {
   const active = p.status === 'ACTIVE';
   const actions = active
-    ? `${actionForm(session, `/console/partners/${p.id}/rotate`, 'Rotate secret', `Rotate the secret of ${p.clientId}`)} ${actionForm(session, `/console/partners/${p.id}/revoke`, 'Revoke', `Revoke ${p.clientId}`, true)} <a href="/console/partners/${p.id}" aria-label="Change the access of ${esc(p.clientId)}">Change access</a>`
+    ? `${actionForm(session, `/console/partners/${p.id}/rotate`, 'Rotate secret', `Rotate secret of ${p.clientId}`)} ${actionForm(session, `/console/partners/${p.id}/revoke`, 'Revoke', `Revoke ${p.clientId}`, true)} <a href="/console/partners/${p.id}" aria-label="Change access of ${esc(p.clientId)}">Change access</a>`
     : '—';
   return `<tr><th scope="row"><code>${esc(p.clientId)}</code></th><td>${esc(p.name)}</td><td>${p.scopes.map((s) => `<code>${esc(s)}</code>`).join('<br>')}</td>
 <td>${p.allIssuers ? 'all' : esc(p.issuers.join(', ') || 'none')}</td><td>${active ? 'active' : '<strong>revoked</strong>'}</td><td>${when(p.createdAt)}</td><td>${when(p.rotatedAt)}</td><td>${actions}</td></tr>`;

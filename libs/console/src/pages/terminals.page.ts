@@ -52,7 +52,7 @@ function row(session: ConsoleSession, t: TerminalRow): string {
   return `<tr><th scope="row"><code>${esc(t.tid)}</code></th><td><code>${esc(t.mid)}</code></td><td>${t.status === 'ACTIVE' ? 'active' : '<strong>disabled</strong>'}</td>
 <td>${esc(t.pinMode)}</td><td>${esc(t.pinBlockFormat ?? '—')}</td><td>${cell(t.pinKeyRef)}${t.dukptInitialId ? `<br><small>DUKPT id <code>${esc(t.dukptInitialId)}</code></small>` : ''}</td>
 <td>${t.macRequired ? 'yes' : 'no'}</td><td>${cell(t.macKeyRef)}</td><td>${esc(t.profile)}</td><td>${when(t.createdAt)}</td>
-<td>${toggle} <a href="/console/terminals/${t.id}" aria-label="Change the keys of terminal ${esc(t.tid)}">Change keys</a></td></tr>`;
+<td>${toggle} <a href="/console/terminals/${t.id}" aria-label="Change keys of terminal ${esc(t.tid)}">Change keys</a></td></tr>`;
 }
 
 /** Terminals: the POS channel's list, an add form, enable/disable, a link to each one's key settings. */
