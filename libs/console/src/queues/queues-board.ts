@@ -90,7 +90,8 @@ export class QueuesBoard implements OnModuleInit {
   /** The console guard's rules for a Fastify route; answers (and so ends the request) when it refuses. */
   private async admit(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const api = req.url.startsWith(`${QUEUES_PATH}/api/`);
-    const found = await this.sessions.find(req.headers.cookie);
+    // The board polls its API every few seconds: like the console's live panels, that alone does not keep an idle session alive.
+    const found = await this.sessions.find(req.headers.cookie, !(api && req.method === 'GET'));
     if (!found) {
       if (api || req.method !== 'GET') return reply.code(401).header('cache-control', 'no-store').send({ error: 'sign in to the console' });
       return reply.header('cache-control', 'no-store').redirect(`/console/sign-in?next=${encodeURIComponent(req.url)}`, 303);
