@@ -69,6 +69,16 @@ export class CardTokens {
     return { card: stored.card, cardholderId: stored.cardholderId };
   }
 
+  /**
+   * Whether `token` would still answer (issued, not used, not expired), without using it up: the
+   * page that showed it shows it again only while this holds.
+   */
+  async isLive(token: string): Promise<boolean> {
+    if (!CARD_TOKEN_PATTERN.test(token)) return false;
+    const raw = await this.memory.get(this.key(token));
+    return raw !== null && (JSON.parse(raw) as StoredGrant).until > this.now();
+  }
+
   private key(token: string): string {
     return `card-token:${createHmac('sha256', this.hashKey).update(token).digest('hex')}`;
   }
