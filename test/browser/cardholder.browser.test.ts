@@ -73,8 +73,8 @@ describe('cardholder page in a browser', () => {
     expect(await usd.getByRole('cell', { name: '10,000.00 USD' }).count()).toBe(2); // savings: available and ledger
     expect(await cny.getByRole('cell', { name: '100.00 CNY' }).count()).toBe(2);
     // The expired and the lost card are listed, with why they cannot answer.
-    await expect(page.locator('section', { hasText: 'Card ending 0028' }).textContent()).resolves.toContain('expired card');
-    await expect(page.locator('section', { hasText: 'Card ending 0036' }).textContent()).resolves.toContain('card blocked');
+    await expect(page.locator('section', { hasText: 'Card ending 0028' }).textContent()).resolves.toContain('This card has expired.');
+    await expect(page.locator('section', { hasText: 'Card ending 0036' }).textContent()).resolves.toContain('This card is blocked.');
     await expect(page.content()).resolves.not.toContain('4761739001010010');
 
     // History of the USD card: the whole period page by page, then a shorter period, then one type.
@@ -116,10 +116,30 @@ describe('cardholder page in a browser', () => {
     expect(await page.getByLabel('开始日期').count()).toBe(1);
     await page.getByRole('link', { name: '返回余额' }).click();
 
+    await expect(page.locator('section', { hasText: '尾号0028' }).textContent()).resolves.toContain('此卡已过期。');
     await page.getByRole('button', { name: '退出' }).click();
     await page.getByLabel(/phone number/i).waitFor();
     await page.goto(`${h.baseUrl}/history?card=0`);
     await page.getByLabel(/phone number/i).waitFor(); // the session is gone
+  });
+
+  it('check at a terminal: a reload shows the same code (post, redirect, get), never in the address', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await signInCardholder(h, page, ALICE);
+    // The language is kept on file: a test before this one may have left Alice in Chinese.
+    if (await page.getByRole('button', { name: 'English' }).count()) await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Check at a terminal: card ending 0010' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check at a terminal' }).waitFor();
+    const token = await page.locator('code.token').textContent();
+    expect(token).toMatch(/^SQ[A-Z2-7]{26}$/);
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/check-at-terminal?card=0');
+    await page.reload(); // a GET: no "resubmit the form?" and no new code
+    await page.getByRole('heading', { level: 1, name: 'Check at a terminal' }).waitFor();
+    await expect(page.locator('code.token').textContent()).resolves.toBe(token);
+    expect(page.url()).not.toContain(token!);
+    await page.getByRole('link', { name: 'Back to balances' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your cards' }).waitFor();
   });
 
   it('fits a phone screen in both languages: nothing wider than 375 px, no card scrolling sideways', async () => {
@@ -132,8 +152,14 @@ describe('cardholder page in a browser', () => {
     await page.goto(`${h.baseUrl}/`);
     expect(await tooWide()).toEqual([]);
     await signInCardholder(h, page, ALICE);
+    // Table headers and account names on one line each (in Chinese they once broke after every character).
+    const wrapped = async () =>
+      page.evaluate(
+        "[...document.querySelectorAll('th, td:first-child')].filter((e) => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1; }).map((e) => e.textContent)",
+      );
     for (let language = 0; language < 2; language++) {
       expect(await tooWide()).toEqual([]);
+      expect(await wrapped()).toEqual([]);
       await page.getByRole('link', { name: /^(Transaction history|交易明细)$/ }).first().click();
       await page.getByLabel(/^(From|开始日期)$/).waitFor();
       expect(await tooWide()).toEqual([]);

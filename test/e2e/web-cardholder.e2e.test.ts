@@ -8,6 +8,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const storage = inject('storage');
 const PUBLIC = 'https://saldo.example.test';
 const ALICE = '+15555550100';
+/** Li Wei: one card, Chinese; makes terminal codes up to the limit without using up Alice's. */
+const LI = '+8613800138000';
 /** Short enough to see a token expire within a test, long enough to redeem one at once. */
 const QR_SECONDS = 3;
 
@@ -45,7 +47,7 @@ describe(`cardholder page (${storage})`, () => {
   async function codeSentTo(phone: string): Promise<string> {
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const row = await t.prisma.outboundMessage.findFirst({ where: { to: phone, body: { contains: 'code' } }, orderBy: { createdAt: 'desc' } });
+      const row = await t.prisma.outboundMessage.findFirst({ where: { to: phone, OR: [{ body: { contains: 'code' } }, { body: { contains: '验证码' } }] }, orderBy: { createdAt: 'desc' } });
       const code = row && /(\d{6})/.exec(row.body)?.[1];
       if (code) return code;
       if (Date.now() > deadline) throw new Error('no code arrived');
@@ -70,6 +72,8 @@ describe(`cardholder page (${storage})`, () => {
     expect(html).not.toMatch(/src="http|href="http/);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // Not no-referrer: under it Chromium posts forms with `Origin: null`, and the same-origin check refuses every one.
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
   });
 
   it('signs a cardholder in with a code sent by SMS and shows every card, account and balance', async () => {
@@ -98,6 +102,29 @@ describe(`cardholder page (${storage})`, () => {
     expect(zh).toContain('我的卡');
     expect(zh).toContain('尾号0010');
     expect((await post('/settings/language', { language: 'en', csrf }, { cookie })).status).toBe(303);
+  });
+
+  it('says why a card cannot answer in words a cardholder reads, in English and Chinese, on balances and history', async () => {
+    const cookie = await signIn(ALICE);
+    const csrf = await csrfOf(cookie);
+    const section = (html: string, last4: string) => html.split('<section class="card">').find((s) => s.includes(last4)) ?? '';
+    const en = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();
+    expect(section(en, '0028')).toContain('<p class="refusal">This card has expired.</p>');
+    expect(section(en, '0036')).toContain('<p class="refusal">This card is blocked. Contact your bank.</p>');
+    // The language is the cardholder's (kept on file): set back to English for the tests after this one.
+    expect((await post('/settings/language', { language: 'zh', csrf }, { cookie })).status).toBe(303);
+    try {
+      const zh = await (await fetch(`${t.baseUrl}/`, { headers: { cookie } })).text();
+      expect(section(zh, '0028')).toContain('<p class="refusal">此卡已过期。</p>');
+      expect(section(zh, '0036')).toContain('<p class="refusal">此卡已冻结，请联系发卡行。</p>');
+      expect(zh).not.toMatch(/expired card|card blocked|EXPIRED_CARD|CARD_BLOCKED|无法查询：/);
+      const expiredHistory = /href="(\/history\?card=\d+)"/.exec(section(zh, '0028'))![1];
+      const history = await (await fetch(`${t.baseUrl}${expiredHistory}`, { headers: { cookie } })).text();
+      expect(history).toContain('<p class="note" role="status">此卡已过期。</p>');
+      expect(history).not.toMatch(/expired card|EXPIRED_CARD/);
+    } finally {
+      expect((await post('/settings/language', { language: 'en', csrf }, { cookie })).status).toBe(303);
+    }
   });
 
   it('says the same to a number that is not on file, and sends it nothing', async () => {
@@ -148,7 +175,9 @@ describe(`cardholder page (${storage})`, () => {
     const backwards = await fetch(`${t.baseUrl}/history?card=0&from=${to}&to=${from}`, { headers: { cookie } });
     expect(backwards.status).toBe(400);
     expect(await backwards.text()).toContain('Pick a period');
-    expect((await fetch(`${t.baseUrl}/history?card=9`, { headers: { cookie } })).status).toBe(404);
+    const noSuchCard = await fetch(`${t.baseUrl}/history?card=9`, { headers: { cookie } });
+    expect(noSuchCard.status).toBe(404);
+    expectProblemPage(await noSuchCard.text(), 'No such card', 'Back to balances');
   });
 
   it('signs out: the session is gone', async () => {
@@ -166,14 +195,33 @@ describe(`cardholder page (${storage})`, () => {
     return /name="csrf" value="([^"]+)"/.exec(html)![1];
   }
 
-  /** The token on the "check at a terminal" page of the card at `index`. */
+  /**
+   * Makes a code for the card at `index` as the page does (a post, redirected to the page that shows
+   * it: post, redirect, get) and reads the token off that page.
+   */
   async function qrToken(cookie: string, csrf: string, index: number): Promise<{ token: string; html: string }> {
     const res = await post('/check-at-terminal', { csrf, card: String(index) }, { cookie });
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    const token = /<code class="token">(SQ[A-Z2-7]{26})<\/code>/.exec(html)?.[1];
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/check-at-terminal?card=${index}`); // never the token
+    const { html, token } = await codePage(cookie, index);
     expect(token).toBeDefined();
     return { token: token!, html };
+  }
+
+  /** The "check at a terminal" page of the card at `index` as a reload gets it, and the token on it if any. */
+  async function codePage(cookie: string, index: number): Promise<{ html: string; token?: string }> {
+    const res = await fetch(`${t.baseUrl}/check-at-terminal?card=${index}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const html = await res.text();
+    return { html, token: /<code class="token">(SQ[A-Z2-7]{26})<\/code>/.exec(html)?.[1] };
+  }
+
+  /** A signed-in error page: its own heading, the way back, and not the sign-in form. */
+  function expectProblemPage(html: string, heading: string, back: string): void {
+    expect(html).toContain(`<h1>${heading}</h1>`);
+    expect(html).toContain(`<a href="/">${back}</a>`);
+    expect(html).not.toContain('<label for="phone">');
   }
 
   const inquire = async (input: Parameters<typeof terminal.balanceInquiry>[0]) => pos.request(await terminal.balanceInquiry(input));
@@ -186,9 +234,18 @@ describe(`cardholder page (${storage})`, () => {
     const csrf = await csrfOf(cookie);
     expect((await post('/check-at-terminal', { card: '0' }, { cookie })).status).toBe(403);
     expect((await post('/check-at-terminal', { csrf, card: '0' }, { cookie, origin: 'https://evil.example' })).status).toBe(403);
-    expect((await post('/check-at-terminal', { csrf, card: '7' }, { cookie })).status).toBe(404);
+    const noSuchCard = await post('/check-at-terminal', { csrf, card: '7' }, { cookie });
+    expect(noSuchCard.status).toBe(404);
+    expectProblemPage(await noSuchCard.text(), 'No such card', 'Back to balances');
+    expect((await fetch(`${t.baseUrl}/check-at-terminal?card=0`, { redirect: 'manual' })).status).toBe(303); // no session
+    const noSuchPage = await fetch(`${t.baseUrl}/check-at-terminal?card=7`, { headers: { cookie } });
+    expect(noSuchPage.status).toBe(404);
+    expectProblemPage(await noSuchPage.text(), 'No such card', 'Back to balances');
 
     const { token, html } = await qrToken(cookie, csrf, 0);
+    // A reload gets the same code, not a new one, until it is used or expires.
+    expect((await codePage(cookie, 0)).token).toBe(token);
+    expect((await codePage(cookie, 0)).token).toBe(token);
     expect(html).toMatch(/<svg class="qr" [^>]*role="img" aria-label="QR code for a balance check of the card ending 0010"/);
     expect(html).toContain(`Valid once, until`);
     expect(html).not.toMatch(/src="http|href="http/);
@@ -206,6 +263,12 @@ describe(`cardholder page (${storage})`, () => {
     expect(row).toMatchObject({ requester: 'terminal:SALDO001', cardLast4: '0010', issuerCode: 'HARBOR', detail: { credential: 'card-token' } });
 
     expect((await inquire({ qr: token })).fields.get(39)).toBe('14'); // used
+    // Used: the page no longer shows it, and offers a new one through the same checked form.
+    const afterUse = await codePage(cookie, 0);
+    expect(afterUse.token).toBeUndefined();
+    expect(afterUse.html).toContain('the last one has expired or has been used');
+    expect(afterUse.html).toContain(`<form method="post" action="/check-at-terminal"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="card" value="0">`);
+    expect((await qrToken(cookie, csrf, 0)).token).not.toBe(token);
     expect((await inquire({ qr: `SQ${'A'.repeat(26)}` })).fields.get(39)).toBe('14'); // never issued
     const refused = await t.prisma.auditEvent.findMany({ where: { channel: 'pos', outcome: 'UNKNOWN_CARD' } });
     expect(refused.length).toBeGreaterThanOrEqual(2);
@@ -230,7 +293,24 @@ describe(`cardholder page (${storage})`, () => {
 
     const late = await qrToken(cookie, csrf, 0);
     await new Promise((r) => setTimeout(r, QR_SECONDS * 1000 + 300));
+    const expired = await codePage(cookie, 0);
+    expect(expired.token).toBeUndefined(); // checked before the terminal tries it: the page does not use it up
+    expect(expired.html).toContain('Make a new code');
     expect((await inquire({ qr: late.token })).fields.get(39)).toBe('14');
+  });
+
+  it('check at a terminal: too many codes in a minute is a signed-in error page with Retry-After, in the cardholder\'s language', async () => {
+    const cookie = await signIn(LI);
+    const csrf = await csrfOf(cookie);
+    let last = '';
+    for (let i = 0; i < 10; i++) last = (await qrToken(cookie, csrf, 0)).token; // the phone limit: 10 a minute
+    const refused = await post('/check-at-terminal', { csrf, card: '0' }, { cookie });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const html = await refused.text();
+    expectProblemPage(html, '生成次数过多', '返回余额');
+    expect(html).toMatch(/请\d+秒后再试/);
+    expect((await codePage(cookie, 0)).token).toBe(last); // the refusal leaves the working code as it was
   });
 
   it('settings: amounts with a currency symbol and without separators, on balances and history, labelled and form-checked', async () => {

@@ -65,6 +65,11 @@ export class CardholderPageController {
     send(reply, await this.page.saveAmountSettings(req.headers.cookie, form.csrf, form.currency, form.grouping));
   }
 
+  @Get('check-at-terminal')
+  async terminalCode(@Req() req: FastifyRequest, @Query('card') card: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.terminalCode(req.headers.cookie, card));
+  }
+
   @Post('check-at-terminal')
   async checkAtTerminal(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
@@ -81,6 +86,7 @@ export class CardholderPageController {
 function send(reply: FastifyReply, answer: PageAnswer): void {
   reply.status(answer.status).header('cache-control', 'no-store');
   if (answer.cookie) reply.header('set-cookie', answer.cookie);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
   if (answer.redirect) {
     void reply.redirect(answer.redirect, answer.status);
     return;

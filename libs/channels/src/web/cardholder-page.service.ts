@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, TRANSACTION_TYPES } from '#bank-core';
 import { SaldoConfig } from '#config';
 import { isE164 } from '#domain';
-import { CardholderDirectory, CardholderQueries, type Language } from '#channels/telephony';
+import { CardholderDirectory, CardholderQueries, type CardOnFileEntry, type Language } from '#channels/telephony';
 import { SignInCodes } from './auth/sign-in-codes.js';
-import { DEFAULT_MONEY_STYLE, WebSessions, type WebSession } from './auth/web-sessions.js';
+import { DEFAULT_MONEY_STYLE, WebSessions, withTerminalCode, type WebSession } from './auth/web-sessions.js';
 import { balancesPage } from './pages/balances.page.js';
 import { helpPage } from './pages/help.page.js';
 import { historyPage } from './pages/history.page.js';
+import { problemPage } from './pages/problem.page.js';
 import { settingsPage } from './pages/settings.page.js';
 import { signInPage } from './pages/sign-in.page.js';
 import { terminalCheckPage } from './pages/terminal-check.page.js';
@@ -38,6 +39,7 @@ export interface PageAnswer {
   readonly html?: string;
   readonly redirect?: string;
   readonly cookie?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -70,10 +72,9 @@ export class CardholderPage {
     const found = await this.sessions.find(cookie);
     if (!found) return { status: 303, redirect: '/' };
     const { session } = found;
-    const cards = await this.cardholders.cards(session.cardholderId);
-    const index = Number(q.card ?? '0');
-    const card = Number.isInteger(index) ? cards[index] : undefined;
-    if (!card) return { status: 404, html: signInPage({ step: 'phone', message: 'No such card.' }) };
+    const chosen = await this.cardAt(session, q.card ?? '0');
+    if (!chosen) return { status: 404, html: problemPage(session.language, { kind: 'no-such-card' }) };
+    const { index, card } = chosen;
     const today = new Date().toISOString().slice(0, 10);
     const from = q.from || new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const to = q.to || today;
@@ -81,7 +82,7 @@ export class CardholderPage {
     const after = q.after ? decodeCursor(q.after) : undefined;
     const view = { language: session.language, timeZone: this.config.timeZones[session.language], money: moneyStyle(session), cardIndex: index, cardLabel: card.last4, from, to, type };
     const period = dayRange(from, to);
-    if (!period || after === null) return { status: 400, html: historyPage({ ...view, items: [], message: 'Pick a period: the first day, then the last (YYYY-MM-DD).' }) };
+    if (!period || after === null) return { status: 400, html: historyPage({ ...view, items: [], notice: { kind: 'period' } }) };
     const { result } = await this.queries.transactions(
       'web',
       { kind: 'phone', e164: session.phone },
@@ -89,7 +90,7 @@ export class CardholderPage {
       { kind: 'transactions', ...period, limit: PAGE_SIZE, ...(type ? { types: [type] } : {}), ...(after ? { after } : {}) },
       correlationId,
     );
-    if (result.outcome !== 'APPROVED') return { status: 200, html: historyPage({ ...view, items: [], message: result.outcome.toLowerCase().replace(/_/g, ' ') }) };
+    if (result.outcome !== 'APPROVED') return { status: 200, html: historyPage({ ...view, items: [], notice: { kind: 'refused', outcome: result.outcome } }) };
     return { status: 200, html: historyPage({ ...view, items: result.transactions?.items ?? [], next: result.transactions?.next }) };
   }
 
@@ -132,18 +133,46 @@ export class CardholderPage {
     return { status: 303, redirect: '/' };
   }
 
-  /** A single-use QR token for one card (its place in the list), for a POS terminal to scan. */
+  /**
+   * Makes a single-use QR token for one card (its place in the list) and remembers it in the
+   * session, then sends the browser to the page that shows it (post, redirect, get): a reload
+   * shows the same code instead of posting again, and the token is never in a URL.
+   */
   async checkAtTerminal(cookie: string | undefined, csrf: string | undefined, cardIndex: string | undefined): Promise<PageAnswer> {
     const found = await this.authorised(cookie, csrf);
     if (!found) return { status: 403, html: signInPage({ step: 'phone', message: 'Your session has ended. Sign in again.' }) };
     const { session } = found;
-    const cards = await this.cardholders.cards(session.cardholderId);
-    const card = /^\d{1,3}$/.test(cardIndex ?? '') ? cards[Number(cardIndex)] : undefined;
-    if (!card) return { status: 404, html: signInPage({ step: 'phone', message: 'No such card.' }) };
+    const chosen = await this.cardAt(session, cardIndex);
+    if (!chosen) return { status: 404, html: problemPage(session.language, { kind: 'no-such-card' }) };
+    const { index, card } = chosen;
     const issued = await this.terminalCheck.issue(session.cardholderId, card);
-    if (!issued.ok) return { status: 429, html: signInPage({ step: 'phone', message: 'Too many codes asked for. Try again in a minute.' }) };
-    const timeZone = this.config.timeZones[session.language];
-    return { status: 200, html: terminalCheckPage({ language: session.language, timeZone, cardLabel: card.last4, token: issued.token, expiresAt: issued.expiresAt, validSeconds: issued.validSeconds }) };
+    if (!issued.ok) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(issued.retryAfterMs / 1000));
+      return { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, html: problemPage(session.language, { kind: 'too-many-codes', retryAfterSeconds }) };
+    }
+    await this.sessions.save(found.id, withTerminalCode(session, card.onFile.panHash, { token: issued.token, expiresAt: issued.expiresAt.toISOString() }));
+    return { status: 303, redirect: `/check-at-terminal?card=${index}` };
+  }
+
+  /** The card's code while it works (not expired, not used); after that, a button to make another. */
+  async terminalCode(cookie: string | undefined, cardIndex: string | undefined): Promise<PageAnswer> {
+    const found = await this.sessions.find(cookie);
+    if (!found) return { status: 303, redirect: '/' };
+    const { session } = found;
+    const chosen = await this.cardAt(session, cardIndex);
+    if (!chosen) return { status: 404, html: problemPage(session.language, { kind: 'no-such-card' }) };
+    const { index, card } = chosen;
+    const code = await this.terminalCheck.stillWorking(session.terminalCodes?.[card.onFile.panHash]);
+    const view = {
+      language: session.language,
+      timeZone: this.config.timeZones[session.language],
+      cardIndex: index,
+      cardLabel: card.last4,
+      csrf: session.csrf,
+      validSeconds: this.terminalCheck.validSeconds,
+      ...(code ? { code: { token: code.token, expiresAt: new Date(code.expiresAt) } } : {}),
+    };
+    return { status: 200, html: terminalCheckPage(view) };
   }
 
   async settings(cookie: string | undefined): Promise<PageAnswer> {
@@ -168,6 +197,14 @@ export class CardholderPage {
     const asked: Language | undefined = lang === 'zh' || lang === 'en' ? lang : undefined;
     const language = asked ?? (await this.sessions.find(cookie))?.session.language ?? 'en';
     return { status: 200, html: helpPage({ language, phoneNumber: this.config.twilio.phoneNumber, qrSeconds: this.config.qrTokens.ttlSeconds }) };
+  }
+
+  /** The card at `place` in the cardholder's list (as a form or a link names it), if there is one. */
+  private async cardAt(session: WebSession, place: string | undefined): Promise<{ index: number; card: CardOnFileEntry } | undefined> {
+    if (place === undefined || !/^\d{1,3}$/.test(place)) return undefined;
+    const index = Number(place);
+    const card = (await this.cardholders.cards(session.cardholderId))[index];
+    return card ? { index, card } : undefined;
   }
 
   /** A change needs the session and the form's token: a cookie sent by another site is not enough. */

@@ -3,6 +3,7 @@ import { SaldoConfig } from '#config';
 import { CardTokens, type IssuedCardToken } from '#pipeline';
 import { RateLimitService } from '#platform';
 import type { CardOnFileEntry } from '#channels/telephony';
+import type { RememberedTerminalCode } from './auth/web-sessions.js';
 
 export type TerminalCheckIssue = ({ ok: true; validSeconds: number } & IssuedCardToken) | { ok: false; retryAfterMs: number };
 
@@ -24,5 +25,16 @@ export class TerminalCheck {
     if (!decision.allowed) return { ok: false, retryAfterMs: decision.retryAfterMs };
     const issued = await this.tokens.issue({ card: card.onFile, cardholderId });
     return { ok: true, validSeconds: this.config.qrTokens.ttlSeconds, ...issued };
+  }
+
+  /** How long a code works from when it is made. */
+  get validSeconds(): number {
+    return this.config.qrTokens.ttlSeconds;
+  }
+
+  /** A code the session remembers, while it still works: not expired and not yet used at a terminal. */
+  async stillWorking(code: RememberedTerminalCode | undefined): Promise<RememberedTerminalCode | undefined> {
+    if (!code || Date.parse(code.expiresAt) <= Date.now()) return undefined;
+    return (await this.tokens.isLive(code.token)) ? code : undefined;
   }
 }

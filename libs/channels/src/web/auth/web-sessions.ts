@@ -20,6 +20,24 @@ export interface WebSession {
   money?: MoneyStyle;
   /** Every form carries it back (the cookie alone does not authorise a change). */
   readonly csrf: string;
+  /**
+   * The latest terminal code of each card, by the card's keyed hash, so that reloading its page
+   * shows the same code rather than making another. Held in the clear like the session itself:
+   * whoever reads this entry holds the session, which can make codes anyway.
+   */
+  readonly terminalCodes?: Readonly<Record<string, RememberedTerminalCode>>;
+}
+
+export interface RememberedTerminalCode {
+  readonly token: string;
+  /** ISO 8601: the session is stored as JSON. */
+  readonly expiresAt: string;
+}
+
+/** `session` with `code` as the card's latest, and the codes that have expired dropped. */
+export function withTerminalCode(session: WebSession, panHash: string, code: RememberedTerminalCode, now = Date.now()): WebSession {
+  const live = Object.entries(session.terminalCodes ?? {}).filter(([, c]) => Date.parse(c.expiresAt) > now);
+  return { ...session, terminalCodes: Object.fromEntries([...live, [panHash, code]]) };
 }
 
 /** Server-side sessions (Redis, or memory when embedded): the cookie holds only a random id. */
