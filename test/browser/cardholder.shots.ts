@@ -17,7 +17,7 @@ describe('cardholder page screenshots', () => {
   afterAll(async () => h?.close());
   keepFailures(() => h);
 
-  it('saves sign-in, balances, history, the terminal QR code and 中文 balances', async () => {
+  it('saves sign-in, balances, history, the terminal QR code, the no-such-card page and 中文 balances', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/`);
     await screenshotAtWidths(page, 'cardholder-sign-in');
@@ -35,7 +35,11 @@ describe('cardholder page screenshots', () => {
     await page.getByRole('heading', { level: 1, name: 'Check at a terminal' }).waitFor();
     await screenshotAtWidths(page, 'cardholder-terminal-check');
 
-    await page.getByRole('link', { name: 'Back to balances' }).click();
+    await page.goto(`${h.baseUrl}/history?card=9`); // the signed-in error page
+    await page.getByRole('heading', { level: 1, name: 'No such card' }).waitFor();
+    await screenshotAtWidths(page, 'cardholder-no-such-card');
+
+    await page.getByRole('link', { name: 'Back to balances' }).first().click();
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { level: 1, name: '我的卡' }).waitFor();
     await screenshotAtWidths(page, 'cardholder-balances-zh');
