@@ -17,7 +17,7 @@ describe(`console management (${storage})`, () => {
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp('console-manage', storage, { PUBLIC_BASE_URL: PUBLIC });
+    t = await startTestApp('console-manage', storage, { PUBLIC_BASE_URL: PUBLIC, RATE_CARD_PER_MINUTE: '1000' });
     admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
   });
   afterAll(async () => t?.close());
@@ -137,6 +137,17 @@ describe(`console management (${storage})`, () => {
     expect(changes[0]).toMatchObject({ issuer: 'HARBOR', low: '47617400', high: '47617499' });
   });
 
+  /** A query's status once the gateway's requester cache (5 s) has had time to see a change (polled, at most 10 s). */
+  async function statusOnceCached(bearer: string): Promise<number> {
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 10_000) {
+      status = (await postJson(t.baseUrl, '/v1/balance-inquiries', bearer, { pan: HARBOR_CARD })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    return status;
+  }
+
   it('creates a partner client whose secret is shown once, works, rotates and is revoked', async () => {
     const create = await admin.post('/console/partners', { clientId: 'acme-app', name: 'Acme app', scopes: 'balances:read', issuers: 'HARBOR' });
     expect(create.status).toBe(201);
@@ -165,6 +176,8 @@ describe(`console management (${storage})`, () => {
     expect(answered.status).toBe(200);
     expect(answered.body.card.issuer).toBe('HARBOR');
 
+    // Rotation ends the tokens the old secret got (token times are whole seconds: let this one's second pass).
+    await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)));
     const rotated = await admin.post(`/console/partners/${stored.id}/rotate`);
     expect(rotated.status).toBe(200);
     const second = secretOf(await rotated.text())!;
@@ -173,20 +186,16 @@ describe(`console management (${storage})`, () => {
     expect((await token('acme-app', first)).status).toBe(401);
     expect((await token('acme-app', second)).status).toBe(200);
     expect((await t.prisma.partnerClient.findUniqueOrThrow({ where: { id: stored.id } })).rotatedAt).toBeInstanceOf(Date);
+    expect(await statusOnceCached(bearer)).toBe(401);
+    const secondBearer = ((await (await token('acme-app', second)).json()) as { access_token: string }).access_token;
+    expect((await postJson(t.baseUrl, '/v1/balance-inquiries', secondBearer, { pan: HARBOR_CARD })).status).toBe(200);
 
     const revoked = await admin.post(`/console/partners/${stored.id}/revoke`);
     expect(revoked.status).toBe(303);
     expect((await t.prisma.partnerClient.findUniqueOrThrow({ where: { id: stored.id } })).status).toBe('DISABLED');
     expect((await token('acme-app', second)).status).toBe(401);
-    // A token issued before the revocation is refused once the requester cache (5 s) has passed.
-    const started = Date.now();
-    let status = 200;
-    while (status === 200 && Date.now() - started < 8_000) {
-      status = (await postJson(t.baseUrl, '/v1/balance-inquiries', bearer, { pan: HARBOR_CARD })).status;
-      if (status === 200) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(status).toBe(401);
-    expect(Date.now() - started).toBeLessThan(6_500);
+    // A token issued before the revocation is refused once the requester cache (5 s) has passed (the card limit is raised in this file: the polls ask often).
+    expect(await statusOnceCached(secondBearer)).toBe(401);
     expect((await admin.post(`/console/partners/${stored.id}/rotate`)).status).toBe(409);
 
     const changes = (await operatorEvents('PARTNER_CHANGED')).map((e) => e.detail as Record<string, unknown>);

@@ -30,8 +30,9 @@ const ISSUER: IssuerRoute = { id: 'iss-1', code: 'HARBOR', name: 'Harbor Bank', 
 const PAN = '4761739001010010';
 
 class Directory extends RequesterDirectory {
+  rotatedAt?: Date;
   async resolve(): Promise<RequesterLookup> {
-    return { found: true, requester: { label: 'partner:test', issuerAccess: 'all' }, scopes: new Set(['balances:read']) };
+    return { found: true, requester: { label: 'partner:test', issuerAccess: 'all' }, scopes: new Set(['balances:read']), credentialsSince: this.rotatedAt };
   }
 }
 class Issuers extends IssuerDirectory {
@@ -73,6 +74,7 @@ class Sink extends AuditSink {
 describe('BalancePipeline', () => {
   let core: Core;
   let sink: Sink;
+  let directory: Directory;
   let pipeline: BalancePipeline;
   let n = 0;
   const query = (over: Partial<BalanceQuery> = {}): BalanceQuery => ({
@@ -96,7 +98,7 @@ describe('BalancePipeline', () => {
     sink = new Sink();
     pipeline = new BalancePipeline(
       new ValidateStep(),
-      new IdentifyRequesterStep(new Directory()),
+      new IdentifyRequesterStep((directory = new Directory())),
       new RateLimitStep(limits, crypto),
       new RouteIssuerStep(new Issuers()),
       new ResolveCardStep(core),
@@ -162,6 +164,18 @@ describe('BalancePipeline', () => {
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push((await pipeline.run(query())).outcome);
     expect(outcomes).toEqual(['APPROVED', 'APPROVED', 'RATE_LIMITED']);
+  });
+
+  it('refuses a partner token issued before the client secret was rotated, not one issued in or after that second', async () => {
+    const rotatedAt = new Date('2026-12-03T08:00:00.500Z');
+    directory.rotatedAt = rotatedAt;
+    const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    const asked = (issuedAt: number) => pipeline.run(query({ requester: { kind: 'partner', clientId: 'test', scopes: ['balances:read'], issuedAt } }));
+    const before = await asked(at('2026-12-03T07:59:59Z'));
+    expect(before).toMatchObject({ outcome: 'UNAUTHENTICATED', reason: 'token issued before the client secret was rotated' });
+    expect(sink.rows.at(-1)?.outcome).toBe('UNAUTHENTICATED');
+    expect((await asked(at('2026-12-03T08:00:00Z'))).outcome).toBe('APPROVED');
+    expect((await asked(at('2026-12-03T08:05:00Z'))).outcome).toBe('APPROVED');
   });
 
   it('refuses a requester without the scope the question needs', async () => {

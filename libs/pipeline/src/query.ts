@@ -6,7 +6,8 @@ export type Channel = 'rest' | 'pos' | 'sms' | 'voice' | 'web';
 
 /** Who asks, as the channel authenticated it at the transport (token, terminal id, caller id...). */
 export type RequesterClaim =
-  | { readonly kind: 'partner'; readonly clientId: string; readonly scopes: readonly string[] }
+  /** `issuedAt`: the bearer token's issue time (epoch seconds), checked against the client's last secret rotation. */
+  | { readonly kind: 'partner'; readonly clientId: string; readonly scopes: readonly string[]; readonly issuedAt?: number }
   | { readonly kind: 'terminal'; readonly tid: string }
   | { readonly kind: 'phone'; readonly e164: string }
   /** A caller whose number is not on file and who proved to be this cardholder with the phone-banking PIN. */

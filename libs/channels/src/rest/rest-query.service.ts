@@ -71,7 +71,7 @@ export class RestQueryService {
     return {
       channel: 'rest',
       correlationId,
-      requester: { kind: 'partner', clientId: partner.clientId, scopes: partner.scopes },
+      requester: { kind: 'partner', clientId: partner.clientId, scopes: partner.scopes, issuedAt: partner.issuedAt },
       card: { pan: card.pan, expiry: card.expiry },
       credential: { kind: 'requester' },
       question,

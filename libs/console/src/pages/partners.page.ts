@@ -25,7 +25,7 @@ ${issuers.map((i) => box('issuers', i.code, `${i.name} (${i.code})`, picked.has(
 }
 
 const RULES = `<p class="note">A client's secret is shown once, on the page after you create the client or rotate its secret; Saldo keeps only its argon2id hash, so a lost secret is replaced by rotating, never recovered.
-Rotating: the old secret stops working at once; bearer tokens already issued with it stay valid until they expire (at most the token lifetime, TOKEN_TTL_SECONDS). Revoking: no new token at once, and the client's existing tokens are refused within ${PARTNER_CACHE_SECONDS} seconds. Scope and issuer changes apply to existing tokens within ${PARTNER_CACHE_SECONDS} seconds too.</p>`;
+Rotating: the old secret stops working at once, and bearer tokens issued before the rotation are refused within ${PARTNER_CACHE_SECONDS} seconds. Revoking: no new token at once, and the client's existing tokens are refused within ${PARTNER_CACHE_SECONDS} seconds. Scope and issuer changes apply to existing tokens within ${PARTNER_CACHE_SECONDS} seconds too.</p>`;
 
 function row(session: ConsoleSession, p: PartnerRow): string {
   const active = p.status === 'ACTIVE';

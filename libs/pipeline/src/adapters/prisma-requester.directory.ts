@@ -71,7 +71,7 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
   private async partner(clientId: string): Promise<RequesterLookup> {
     const client = await this.prisma.partnerClient.findUnique({
       where: { clientId },
-      select: { status: true, scopes: true, allIssuers: true, issuers: { select: { issuerId: true } } },
+      select: { status: true, scopes: true, allIssuers: true, rotatedAt: true, issuers: { select: { issuerId: true } } },
     });
     if (!client || client.status !== 'ACTIVE') return { found: false };
     return {
@@ -81,6 +81,7 @@ export class PrismaRequesterDirectory extends RequesterDirectory {
         issuerAccess: client.allIssuers ? 'all' : new Set(client.issuers.map((i) => i.issuerId)),
       },
       scopes: new Set(client.scopes),
+      credentialsSince: client.rotatedAt ?? undefined,
     };
   }
 }

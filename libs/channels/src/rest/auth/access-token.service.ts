@@ -14,6 +14,7 @@ interface Claims {
   scope?: unknown;
   exp?: unknown;
   nbf?: unknown;
+  iat?: unknown;
 }
 
 /**
@@ -58,7 +59,8 @@ export class AccessTokenService {
     if (typeof claims.exp !== 'number' || claims.exp <= now) return undefined;
     if (typeof claims.nbf === 'number' && claims.nbf > now + 5) return undefined;
     if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string') return undefined;
-    return { clientId: claims.sub, scopes: claims.scope.split(' ').filter(Boolean) };
+    const issuedAt = typeof claims.iat === 'number' ? claims.iat : undefined;
+    return { clientId: claims.sub, scopes: claims.scope.split(' ').filter(Boolean), issuedAt };
   }
 
   private sign(input: string): string {

@@ -5,6 +5,8 @@ import type { FastifyRequest } from 'fastify';
 export interface PartnerPrincipal {
   readonly clientId: string;
   readonly scopes: readonly string[];
+  /** When the token was issued (epoch seconds): a token older than the client's last secret rotation is refused. */
+  readonly issuedAt?: number;
 }
 
 export type PartnerRequest = FastifyRequest & { partner?: PartnerPrincipal };
