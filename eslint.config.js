@@ -47,6 +47,13 @@ export default tseslint.config(
       ],
     },
   })),
+  // The console reads the database and the audit trail; it never goes through a channel.
+  {
+    files: ['libs/console/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^#channels/', message: 'The console does not import channels.' }] }],
+    },
+  },
   {
     files: ['libs/config/src/config.module.ts', 'tools/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
