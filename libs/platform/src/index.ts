@@ -8,3 +8,4 @@ export * from './logging/logging.module.js';
 export * from './memory/message-memory.port.js';
 export * from './memory/in-memory-message-memory.js';
 export * from './html/escape-html.js';
+export * from './http/cookie-value.js';

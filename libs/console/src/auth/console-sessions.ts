@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import type { OperatorRole } from '#db';
-import { MessageMemory } from '#platform';
+import { cookieValue, MessageMemory } from '#platform';
 
 /** An operator is signed out after 15 minutes without a request, and after 8 hours in any case. */
 export const CONSOLE_IDLE_MS = 15 * 60_000;
@@ -65,12 +65,4 @@ export class ConsoleSessions {
 
 function key(id: string): string {
   return `console:session:${id}`;
-}
-
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
 }

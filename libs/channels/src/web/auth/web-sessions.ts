@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SaldoConfig } from '#config';
 import type { MoneyStyle } from '#domain';
-import { MessageMemory } from '#platform';
+import { cookieValue, MessageMemory } from '#platform';
 import type { Language } from '#channels/telephony';
 
 /** Amounts as the page showed them before there was a choice: `1,234.56 USD`. */
@@ -84,12 +84,4 @@ export class WebSessions {
 
 function key(id: string): string {
   return `web:session:${id}`;
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
 }
