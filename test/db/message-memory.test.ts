@@ -37,3 +37,28 @@ describe.each(drivers)('MessageMemory.take (%s)', (_name, make) => {
     expect(await memory.take('never-set')).toBeNull();
   });
 });
+
+describe.each(drivers)('MessageMemory.claim (%s)', (_name, make) => {
+  it('stores when absent, then answers the stored value without replacing it', async () => {
+    const memory = make();
+    expect(await memory.claim('c', 'first', 60_000)).toBeNull();
+    expect(await memory.claim('c', 'second', 60_000)).toBe('first');
+    expect(await memory.get('c')).toBe('first');
+  });
+
+  it('lets exactly one of many racing claimers store', async () => {
+    const memory = make();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => memory.claim('claim-race', `v${i}`, 60_000)));
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    const winner = await memory.get('claim-race');
+    expect(results.filter((r) => r !== null).every((r) => r === winner)).toBe(true);
+  });
+
+  it('claims again once the first claim has expired', async () => {
+    const memory = make();
+    expect(await memory.claim('brief', 'old', 20)).toBeNull();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await memory.claim('brief', 'new', 60_000)).toBeNull();
+    expect(await memory.get('brief')).toBe('new');
+  });
+});

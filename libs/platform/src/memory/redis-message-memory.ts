@@ -9,11 +9,9 @@ export class RedisMessageMemory extends MessageMemory {
     super();
   }
 
-  async claim(key: string, value: string, ttlMs: number): Promise<string | null> {
-    const stored = await this.redis.set(this.prefix + key, value, 'PX', ttlMs, 'NX');
-    if (stored === 'OK') return null;
-    // The key may have expired between the two commands: claim again rather than answer nothing.
-    return (await this.redis.get(this.prefix + key)) ?? this.claim(key, value, ttlMs);
+  /** SET … NX GET (Redis 7): stores unless present and answers the value found, in one command. */
+  claim(key: string, value: string, ttlMs: number): Promise<string | null> {
+    return this.redis.set(this.prefix + key, value, 'PX', ttlMs, 'NX', 'GET');
   }
 
   get(key: string): Promise<string | null> {

@@ -5,6 +5,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import { SaldoConfig } from '#config';
 import { RedisConnections } from '../redis/redis-connections.js';
 
@@ -16,10 +17,34 @@ const IP_FAILURE_FACTOR = 10;
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
+const ALLOWED: RateDecision = { allowed: true };
+
 interface Limit {
   points: number;
   durationSeconds: number;
 }
+
+/**
+ * rate-limiter-flexible's own fixed-window script (the same keys, counts and expiry), for each
+ * key in turn: several limits counted in one command, where the library sends one per limit.
+ */
+const INCR_EACH = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local secs = ARGV[i]
+  redis.call('set', key, 0, 'EX', secs, 'NX')
+  local consumed = redis.call('incrby', key, 1)
+  local ttl = redis.call('pttl', key)
+  if ttl == -1 then
+    redis.call('expire', key, secs)
+    ttl = 1000 * secs
+  end
+  out[#out + 1] = consumed
+  out[#out + 1] = ttl
+end
+return out`;
+
+type IncrEach = (numberOfKeys: number, ...keysThenSeconds: string[]) => Promise<number[]>;
 
 /**
  * One limiter per dimension, shared by every gateway instance through Redis, with an in-memory
@@ -29,29 +54,40 @@ interface Limit {
 @Injectable()
 export class RateLimitService {
   private readonly limiters: Record<RateDimension, RateLimiterAbstract>;
+  private readonly limits: Record<RateDimension, Limit>;
+  private readonly prefix: string;
+  /** The shared counters' connection (undefined in embedded mode) and their insurance, as the library uses them. */
+  private readonly redis: (Redis & { saldoIncrEach: IncrEach }) | undefined;
+  private readonly insurance = new Map<RateDimension, RateLimiterMemory>();
 
   constructor(@Inject(SaldoConfig) config: SaldoConfig, @Inject(RedisConnections) redis: RedisConnections) {
     const r = config.rateLimits;
-    const limits: Record<RateDimension, Limit> = {
+    const limits: Record<RateDimension, Limit> = (this.limits = {
       card: { points: r.cardPerMinute, durationSeconds: 60 },
       partner: { points: r.partnerPerSecond, durationSeconds: 1 },
       terminal: { points: r.terminalPerMinute, durationSeconds: 60 },
       phone: { points: r.phonePerMinute, durationSeconds: 60 },
       'auth-failure': { points: r.authFailuresPer15Minutes, durationSeconds: 900 },
       'auth-failure-ip': { points: r.authFailuresPer15Minutes * IP_FAILURE_FACTOR, durationSeconds: 900 },
-    };
-    const prefix = config.redis?.prefix ?? 'saldo';
+    });
+    const prefix = (this.prefix = config.redis?.prefix ?? 'saldo');
+    if (redis.limiter) {
+      redis.limiter.defineCommand('saldoIncrEach', { lua: INCR_EACH });
+      this.redis = redis.limiter as Redis & { saldoIncrEach: IncrEach };
+    }
     const build = (dimension: RateDimension): RateLimiterAbstract => {
       const { points, durationSeconds: duration } = limits[dimension];
       const keyPrefix = `${prefix}:rl:${dimension}`;
       if (!redis.limiter) return new RateLimiterMemory({ keyPrefix, points, duration });
+      const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points, duration });
+      this.insurance.set(dimension, insuranceLimiter);
       return new RateLimiterRedis({
         storeClient: redis.limiter,
         keyPrefix,
         points,
         duration,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+        insuranceLimiter,
       });
     };
     this.limiters = {
@@ -72,6 +108,35 @@ export class RateLimitService {
       if (rejection instanceof RateLimiterRes) {
         return { allowed: false, retryAfterMs: Math.max(rejection.msBeforeNext, 1) };
       }
+      throw rejection;
+    }
+  }
+
+  /**
+   * One hit against each (dimension, key), the same as `consume` on each: on Redis one script
+   * (one command, one round trip); while Redis is not ready, each limit's in-memory insurance.
+   */
+  async consumeEach(hits: ReadonlyArray<readonly [RateDimension, string]>): Promise<RateDecision[]> {
+    if (!this.redis) return Promise.all(hits.map(([dimension, key]) => this.consume(dimension, key)));
+    let counted: number[] | undefined;
+    if (this.redis.status === 'ready') {
+      const keys = hits.map(([dimension, key]) => `${this.prefix}:rl:${dimension}:${key}`);
+      const seconds = hits.map(([dimension]) => String(this.limits[dimension].durationSeconds));
+      counted = await this.redis.saldoIncrEach(hits.length, ...keys, ...seconds).catch(() => undefined);
+    }
+    if (!counted) return Promise.all(hits.map(([dimension, key]) => this.consumeInsured(dimension, key)));
+    return hits.map(([dimension], i) => {
+      const consumed = counted[2 * i];
+      return consumed > this.limits[dimension].points ? { allowed: false, retryAfterMs: Math.max(counted[2 * i + 1], 1) } : ALLOWED;
+    });
+  }
+
+  private async consumeInsured(dimension: RateDimension, key: string): Promise<RateDecision> {
+    try {
+      await (this.insurance.get(dimension) as RateLimiterMemory).consume(key);
+      return ALLOWED;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(rejection.msBeforeNext, 1) };
       throw rejection;
     }
   }

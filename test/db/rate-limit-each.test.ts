@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SaldoConfig } from '#config';
+import { RateLimitService, RedisConnections } from '#platform';
+import { REDIS_URL, uniquePrefix } from '../support/databases.js';
+
+// consumeEach counts several limits in one Redis script: it must decide exactly as consume does,
+// on the same keys (so reset and isExceeded see its hits), on Redis and in memory (embedded mode).
+const modes: Array<[string, Record<string, string>]> = [
+  ['Redis', { REDIS_URL, REDIS_PREFIX: uniquePrefix('rl-each') }],
+  ['in memory', {}],
+];
+
+describe.each(modes)('RateLimitService.consumeEach (%s)', (_name, env) => {
+  const config = new SaldoConfig({ ...env, DATABASE_URL: 'postgresql://x@127.0.0.1/x', RATE_CARD_PER_MINUTE: '2', RATE_TERMINAL_PER_MINUTE: '3' });
+  const redis = new RedisConnections(config);
+  const limits = new RateLimitService(config, redis);
+  const limiter = redis.limiter;
+  // Before the connection is ready the insurance limiter would answer: wait, so the script is what is tested.
+  beforeAll(async () => {
+    if (limiter && limiter.status !== 'ready') await new Promise((resolve) => limiter.once('ready', resolve));
+  });
+  afterAll(() => redis.onApplicationShutdown());
+
+  it('counts each limit on its own, refusing past its points with a wait within its window', async () => {
+    const allowed: boolean[][] = [];
+    for (let i = 0; i < 4; i++) {
+      const decisions = await limits.consumeEach([
+        ['terminal', 'T-each'],
+        ['card', 'card-each'],
+      ]);
+      allowed.push(decisions.map((d) => d.allowed));
+      for (const d of decisions) {
+        if (!d.allowed) expect(d.retryAfterMs > 0 && d.retryAfterMs <= 60_000).toBe(true);
+      }
+    }
+    expect(allowed).toEqual([
+      [true, true],
+      [true, true],
+      [true, false],
+      [false, false],
+    ]);
+    if (limiter) expect(await limiter.get(`${env.REDIS_PREFIX}:rl:card:card-each`)).toBe('4');
+  });
+
+  it('shares its counts with consume, isExceeded and reset', async () => {
+    expect((await limits.consumeEach([['card', 'card-shared']]))[0].allowed).toBe(true);
+    expect((await limits.consume('card', 'card-shared')).allowed).toBe(true);
+    expect((await limits.isExceeded('card', 'card-shared')).allowed).toBe(false);
+    expect((await limits.consumeEach([['card', 'card-shared']]))[0].allowed).toBe(false);
+    await limits.reset('card', 'card-shared');
+    expect((await limits.consumeEach([['card', 'card-shared']]))[0].allowed).toBe(true);
+  });
+});
