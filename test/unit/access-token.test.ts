@@ -17,12 +17,17 @@ const good = () => ({ iss: 'saldo', aud: 'saldo-partner-api', sub: 'wallet-app',
 
 describe('AccessTokenService', () => {
   it('round-trips a principal', async () => {
+    const before = Math.floor(Date.now() / 1000);
     const token = await tokens.issue({ clientId: 'wallet-app', scopes: ['balances:read', 'transactions:read'] });
-    expect(await tokens.verify(token)).toEqual({ clientId: 'wallet-app', scopes: ['balances:read', 'transactions:read'] });
+    const principal = await tokens.verify(token);
+    expect(principal).toEqual({ clientId: 'wallet-app', scopes: ['balances:read', 'transactions:read'], issuedAt: expect.any(Number) });
+    // The issue time is what a secret rotation is compared with.
+    expect(principal!.issuedAt! - before).toBeGreaterThanOrEqual(0);
+    expect(principal!.issuedAt! - before).toBeLessThanOrEqual(1);
   });
 
   it('accepts a token built independently to the JWT spec (interoperability)', async () => {
-    expect(await tokens.verify(forge({ alg: 'HS256', typ: 'JWT' }, good()))).toEqual({ clientId: 'wallet-app', scopes: ['balances:read'] });
+    expect(await tokens.verify(forge({ alg: 'HS256', typ: 'JWT' }, good()))).toMatchObject({ clientId: 'wallet-app', scopes: ['balances:read'] });
   });
 
   it.each([
