@@ -15,6 +15,11 @@ export interface PosConnectionOptions {
   readonly maxInFlight: number;
 }
 
+interface Pending {
+  readonly f: PosFrame;
+  readonly deadline: number;
+}
+
 /**
  * One terminal connection: frames in, answers out in whatever order they are ready. Each request
  * has a time budget; past it the terminal gets 91 and the late answer is dropped. Past the in-flight
@@ -24,6 +29,9 @@ export class PosConnection {
   private inFlight = 0;
   /** Frames read but not started: the socket's reading pauses while there are any. */
   private readonly waiting: PosFrame[] = [];
+  /** Requests being answered, oldest first: their deadlines are swept by one timer. */
+  private readonly pending = new Set<Pending>();
+  private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private drained?: () => void;
   private readonly decoder;
@@ -86,48 +94,85 @@ export class PosConnection {
 
   /** Starts waiting frames up to the in-flight limit; reading resumes once none wait. */
   private pump(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.options.maxInFlight) {
-      const f = this.waiting.shift() as PosFrame;
-      this.track(this.answer(f), f);
-    }
+    while (this.waiting.length > 0 && this.inFlight < this.options.maxInFlight) this.begin(this.waiting.shift() as PosFrame);
     if (this.waiting.length > 0) this.socket.pause();
     else if (this.socket.isPaused() && !this.socket.destroyed) this.socket.resume();
   }
 
-  private async answer(f: PosFrame): Promise<PosReply> {
-    if (this.draining) return this.handler.fallback(f.message, this.options.spec, '91');
-    const deadline = Date.now() + this.options.requestBudgetMs;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.options.requestBudgetMs);
-    });
-    try {
-      const result = await Promise.race([this.handler.handle(f.message, this.options.spec, deadline), late]);
-      if (result !== 'late') return result;
-      this.logger.warn(`POS request on ${this.name} past its ${this.options.requestBudgetMs} ms budget: answered 91`);
-      return await this.handler.fallback(f.message, this.options.spec, '91');
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * Starts one request. Its deadline goes on the connection's list, in start order (every request
+   * has the same budget, so the oldest expires first); one timer, armed for the oldest, replaces a
+   * timer and a `Promise.race` per request. Whichever settles first, the answer or the deadline,
+   * is sent; the other is dropped.
+   */
+  private begin(f: PosFrame): void {
+    this.inFlight++;
+    if (this.draining) return this.deliver(f, this.handler.fallback(f.message, this.options.spec, '91'));
+    const pending: Pending = { f, deadline: Date.now() + this.options.requestBudgetMs };
+    this.pending.add(pending);
+    this.armSweep();
+    this.handler.handle(f.message, this.options.spec, pending.deadline).then(
+      (reply) => {
+        if (this.pending.delete(pending)) this.deliver(f, reply);
+      },
+      (err: unknown) => {
+        if (this.pending.delete(pending)) this.fault(f, err);
+      },
+    );
   }
 
-  private track(pending: Promise<PosReply>, f: PosFrame): void {
-    this.inFlight++;
-    pending
-      .catch(async (err: unknown) => {
-        this.logger.error(`POS request on ${this.name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
-        return this.handler.fallback(f.message, this.options.spec, '96');
-      })
-      .then((reply) => this.send(reply, f))
-      .catch((err: unknown) => {
+  private armSweep(): void {
+    if (this.sweepTimer || this.pending.size === 0) return;
+    const oldest = this.pending.values().next().value as Pending;
+    this.sweepTimer = setTimeout(this.sweep, Math.max(oldest.deadline - Date.now(), 1));
+  }
+
+  /** Answers 91 to every request past its deadline (the late answers are dropped), then re-arms. */
+  private readonly sweep = (): void => {
+    this.sweepTimer = undefined;
+    const now = Date.now();
+    for (const pending of this.pending) {
+      if (pending.deadline > now) break;
+      this.pending.delete(pending);
+      this.logger.warn(`POS request on ${this.name} past its ${this.options.requestBudgetMs} ms budget: answered 91`);
+      this.deliver(pending.f, this.handler.fallback(pending.f.message, this.options.spec, '91'));
+    }
+    this.armSweep();
+  };
+
+  /** Sends the answer once it is there (a fallback is itself asynchronous; a fault gets 96), then frees the slot. */
+  private deliver(f: PosFrame, reply: PosReply | Promise<PosReply>, faultAnswer = true): void {
+    if (!(reply instanceof Promise)) return this.sent(f, reply);
+    reply.then(
+      (ready) => this.sent(f, ready),
+      (err: unknown) => {
+        if (faultAnswer) return this.fault(f, err);
         this.logger.error(`POS answer on ${this.name} not sent: ${err instanceof Error ? err.message : 'unknown error'}`);
         this.socket.destroy();
-      })
-      .finally(() => {
-        this.inFlight--;
-        this.pump();
-        if (this.draining && this.inFlight === 0 && this.waiting.length === 0) this.drained?.();
-      });
+        this.done();
+      },
+    );
+  }
+
+  private fault(f: PosFrame, err: unknown): void {
+    this.logger.error(`POS request on ${this.name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
+    this.deliver(f, this.handler.fallback(f.message, this.options.spec, '96'), false);
+  }
+
+  private sent(f: PosFrame, reply: PosReply): void {
+    try {
+      this.send(reply, f);
+    } catch (err) {
+      this.logger.error(`POS answer on ${this.name} not sent: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.socket.destroy();
+    }
+    this.done();
+  }
+
+  private done(): void {
+    this.inFlight--;
+    this.pump();
+    if (this.draining && this.inFlight === 0 && this.waiting.length === 0) this.drained?.();
   }
 
   private send(reply: PosReply, f: PosFrame): void {
