@@ -127,6 +127,19 @@ describe(`cardholder page (${storage})`, () => {
     }
   });
 
+  it('demo outbox: with no SMS provider the code page links to the outbox, which shows the texted code', async () => {
+    const asked = await post('/sign-in/code', { phone: ALICE });
+    const page = await asked.text();
+    expect(page).toContain(`href="/outbox?to=${encodeURIComponent(ALICE)}"`);
+    const code = await codeSentTo(ALICE);
+    const outbox = await fetch(`${t.baseUrl}/outbox?to=${encodeURIComponent(ALICE)}`);
+    expect(outbox.status).toBe(200);
+    const html = await outbox.text();
+    expect(html).toContain(`Your Saldo sign-in code is ${code}`);
+    expect(html).toContain('<label for="to">');
+    expect(await (await fetch(`${t.baseUrl}/outbox?to=%2B15555550999`)).text()).toContain('No texts to this number yet.');
+  });
+
   it('says the same to a number that is not on file, and sends it nothing', async () => {
     const res = await post('/sign-in/code', { phone: '+15555550999' });
     expect(res.status).toBe(200);

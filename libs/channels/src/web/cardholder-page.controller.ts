@@ -1,8 +1,10 @@
-import { Body, Controller, ForbiddenException, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Inject, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SaldoConfig } from '#config';
 import { CardholderPage, type HistoryQuery, type PageAnswer } from './cardholder-page.service.js';
+import { DemoOutbox } from './demo-outbox.js';
+import { outboxPage } from './pages/outbox.page.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -12,6 +14,7 @@ type Form = Record<string, string | undefined>;
 export class CardholderPageController {
   constructor(
     @Inject(CardholderPage) private readonly page: CardholderPage,
+    @Inject(DemoOutbox) private readonly outboxOf: DemoOutbox,
     @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {}
 
@@ -28,6 +31,15 @@ export class CardholderPageController {
   @Get('settings')
   async settings(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.page.settings(req.headers.cookie));
+  }
+
+  /** The demo's texts (no SMS provider, not production): 404 anywhere else. */
+  @Get('outbox')
+  async outbox(@Query('to') to: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const phone = to?.trim() ?? '';
+    const messages = await this.outboxOf.latestTo(phone);
+    if (!messages) throw new NotFoundException('no outbox here: texts go out through an SMS provider, or this is production');
+    send(reply, { status: 200, html: outboxPage(phone, messages) });
   }
 
   @Get('help')

@@ -12,6 +12,7 @@ import { problemPage } from './pages/problem.page.js';
 import { settingsPage } from './pages/settings.page.js';
 import { signInPage } from './pages/sign-in.page.js';
 import { terminalCheckPage } from './pages/terminal-check.page.js';
+import { DemoOutbox } from './demo-outbox.js';
 import { TerminalCheck } from './terminal-check.service.js';
 
 const PAGE_SIZE = 20;
@@ -54,6 +55,7 @@ export class CardholderPage {
     @Inject(CardholderDirectory) private readonly cardholders: CardholderDirectory,
     @Inject(CardholderQueries) private readonly queries: CardholderQueries,
     @Inject(TerminalCheck) private readonly terminalCheck: TerminalCheck,
+    @Inject(DemoOutbox) private readonly outbox: DemoOutbox,
     @Inject(SaldoConfig) private readonly config: SaldoConfig,
   ) {}
 
@@ -99,7 +101,7 @@ export class CardholderPage {
     const result = await this.codes.request(phone, address, correlationId);
     if (result === 'rate-limited') return { status: 429, html: signInPage({ step: 'phone', message: 'Too many codes asked for. Try again in 15 minutes.' }) };
     // The same words whether or not the number is on file.
-    return { status: 200, html: signInPage({ step: 'code', phone, message: 'If this number is registered, a code is on its way by SMS.' }) };
+    return { status: 200, html: signInPage({ step: 'code', phone, message: 'If this number is registered, a code is on its way by SMS.', outbox: this.outbox.open }) };
   }
 
   async signIn(phone: string | undefined, code: string | undefined): Promise<PageAnswer> {
