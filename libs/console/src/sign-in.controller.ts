@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, Inject, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Inject, Logger, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SaldoConfig } from '#config';
@@ -22,6 +22,8 @@ function safeNext(next: string | undefined): string | undefined {
 @UseFilters(ConsoleExceptionFilter)
 @Controller('console')
 export class SignInController {
+  private readonly logger = new Logger('ConsoleSignIn');
+
   constructor(
     @Inject(OperatorSignIn) private readonly signIn: OperatorSignIn,
     @Inject(ConsoleSessions) private readonly sessions: ConsoleSessions,
@@ -43,7 +45,9 @@ export class SignInController {
     if (!username || !form.password) return sendPage(reply, { status: 400, html: signInPage({ next, message: 'Enter your username and password.' }) });
     const result = await this.signIn.attempt(username, form.password, req.ip);
     if (!result.ok) {
-      await this.audit.record({ operator: username, action: 'SIGN_IN_FAILED', correlationId: req.id, detail: { reason: result.reason, address: req.ip } });
+      // Not per refused try (a flood would bury the trail), and never what was typed as an unknown name (often a password).
+      if (result.reason === 'rate-limited') this.logger.warn(`console sign-ins from ${req.ip} are over the limit`);
+      else await this.audit.record({ operator: result.reason === 'unknown' ? '(unknown)' : username, action: 'SIGN_IN_FAILED', correlationId: req.id, detail: { reason: result.reason, address: req.ip } });
       const message =
         result.reason === 'rate-limited'
           ? 'Too many failed sign-ins from this address. Try again in 15 minutes.'

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { Prisma, PrismaClient, type OperatorRole } from '#db';
 import { RateLimitService } from '#platform';
+import { credentialDigest } from './console-sessions.js';
 
 /** Ten wrong passwords in a row lock an operator out for thirty minutes. */
 export const MAX_FAILED_SIGN_INS = 10;
@@ -11,8 +12,9 @@ export const LOCKOUT_MINUTES = 30;
 const DUMMY_HASH = hash('saldo-no-such-operator');
 
 export type SignInResult =
-  | { readonly ok: true; readonly operator: { readonly operatorId: string; readonly username: string; readonly role: OperatorRole } }
-  | { readonly ok: false; readonly reason: 'wrong' | 'locked' | 'rate-limited' };
+  | { readonly ok: true; readonly operator: { readonly operatorId: string; readonly username: string; readonly role: OperatorRole; readonly credential: string } }
+  /** `unknown`: no such username (told to the person exactly like `wrong`). */
+  | { readonly ok: false; readonly reason: 'wrong' | 'unknown' | 'locked' | 'rate-limited' };
 
 /** Username and password (argon2id), with a per-operator lockout and a per-address limit. */
 @Injectable()
@@ -25,18 +27,19 @@ export class OperatorSignIn {
   async attempt(username: string, password: string, address: string): Promise<SignInResult> {
     if (!(await this.limits.isExceeded('auth-failure-ip', `console:${address}`)).allowed) return { ok: false, reason: 'rate-limited' };
     const operator = await this.prisma.operator.findUnique({ where: { username } });
-    if (operator?.lockedUntil && operator.lockedUntil > new Date()) return { ok: false, reason: 'locked' };
-    const passwordOk = await verify(operator?.passwordHash ?? (await DUMMY_HASH), password);
-    if (!operator || !passwordOk) {
+    const locked = operator?.lockedUntil && operator.lockedUntil > new Date();
+    // A locked account costs the same argon2 time as any other try: a quick answer would say the name exists.
+    const passwordOk = await verify(operator && !locked ? operator.passwordHash : await DUMMY_HASH, password);
+    if (locked || !operator || !passwordOk) {
       await this.limits.consume('auth-failure-ip', `console:${address}`);
-      if (!operator) return { ok: false, reason: 'wrong' };
-      const locked = await this.countFailure(operator.id);
-      return { ok: false, reason: locked ? 'locked' : 'wrong' };
+      if (locked) return { ok: false, reason: 'locked' };
+      if (!operator) return { ok: false, reason: 'unknown' };
+      return { ok: false, reason: (await this.countFailure(operator.id)) ? 'locked' : 'wrong' };
     }
     if (operator.failedLogins > 0 || operator.lockedUntil) {
       await this.prisma.operator.update({ where: { id: operator.id }, data: { failedLogins: 0, lockedUntil: null } });
     }
-    return { ok: true, operator: { operatorId: operator.id, username: operator.username, role: operator.role } };
+    return { ok: true, operator: { operatorId: operator.id, username: operator.username, role: operator.role, credential: credentialDigest(operator.passwordHash) } };
   }
 
   /** One statement, so parallel wrong passwords (several instances) count exactly; a lapsed lock starts a new count. */

@@ -77,8 +77,9 @@ export class WebSessions {
   cookie(id: string | undefined): string {
     const secure = this.config.http.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
     const value = id ?? '';
-    const age = id ? Math.floor(SESSION_IDLE_MS / 1000) : 0;
-    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${age}${secure}`;
+    // No Max-Age while signed in: the server ends the session; a fixed cookie age would end it mid-visit.
+    const age = id ? '' : '; Max-Age=0';
+    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${age}${secure}`;
   }
 }
 
