@@ -26,6 +26,8 @@ describe(`cardholder page (${storage})`, () => {
       // Every test signs in and reads the same cards: the limits are not what this file tests.
       RATE_CARD_PER_MINUTE: '1000',
       RATE_AUTH_FAILURES_PER_15_MINUTES: '100',
+      // The demo: no SMS provider, so the code form links to the outbox page.
+      DEMO_MODE: 'true',
     });
     pos = await connectPos(t);
   });

@@ -186,6 +186,9 @@ export class SaldoConfig {
     this.issuerTimeoutMs = e.ISSUER_TIMEOUT_MS;
     this.idempotencyTtlHours = e.IDEMPOTENCY_TTL_HOURS;
     this.demoPasswords = { admin: e.ADMIN_PASSWORD, support: e.SUPPORT_PASSWORD, auditor: e.AUDITOR_PASSWORD };
+    if (this.production && e.DEMO_MODE) {
+      throw new ConfigError('DEMO_MODE: refused in production (it seeds operators with demo passwords and opens the demo outbox)');
+    }
     this.demoMode = e.DEMO_MODE;
   }
 }

@@ -10,8 +10,9 @@ export interface OutboxMessage {
 
 /**
  * With no SMS provider (the embedded demo) nothing is texted: the messages wait in the outbox, and
- * this shows them on a page so a person trying Saldo can read their sign-in code. Never in
- * production, and never when a real provider sends the texts.
+ * this shows them on a page so a person trying Saldo can read their sign-in code. Only in the demo
+ * (`DEMO_MODE`, which production refuses), and never when a real provider sends the texts: anyone
+ * who can open it can read anyone's codes.
  */
 @Injectable()
 export class DemoOutbox {
@@ -22,7 +23,7 @@ export class DemoOutbox {
   ) {}
 
   get open(): boolean {
-    return this.provider.name === 'outbox' && !this.config.production;
+    return this.provider.name === 'outbox' && this.config.demoMode && !this.config.production;
   }
 
   /** The latest texts to a number, newest first; undefined when there is no outbox here. */
