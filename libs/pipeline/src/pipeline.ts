@@ -56,7 +56,9 @@ export class BalancePipeline {
     const ctx = new QueryContext(query);
     for (const step of this.steps) {
       try {
-        await step.run(ctx);
+        // Awaiting a step that returned nothing would still cost a microtask turn per step.
+        const running = step.run(ctx);
+        if (running) await running;
       } catch (err) {
         this.fail(ctx, step.name, err);
       }

@@ -6,5 +6,6 @@ import type { QueryContext } from './context.js';
  */
 export interface PipelineStep {
   readonly name: string;
-  run(ctx: QueryContext): Promise<void>;
+  /** A step with nothing to wait for returns nothing: the pipeline awaits only the promises it gets. */
+  run(ctx: QueryContext): void | Promise<void>;
 }

@@ -10,7 +10,7 @@ import type { PipelineStep } from '../step.js';
 export class CardChecksStep implements PipelineStep {
   readonly name = 'card-checks';
 
-  async run(ctx: QueryContext): Promise<void> {
+  run(ctx: QueryContext): void {
     const card = ctx.card;
     if (!card) throw new Error('card-checks step needs a card');
     const holder = ctx.requester?.cardholderId;

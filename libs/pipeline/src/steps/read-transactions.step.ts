@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IssuerCorePort } from '#bank-core';
 import type { QueryContext } from '../context.js';
+import type { Question } from '../query.js';
 import type { PipelineStep } from '../step.js';
 
 @Injectable()
@@ -9,9 +10,13 @@ export class ReadTransactionsStep implements PipelineStep {
 
   constructor(@Inject(IssuerCorePort) private readonly core: IssuerCorePort) {}
 
-  async run(ctx: QueryContext): Promise<void> {
+  run(ctx: QueryContext): void | Promise<void> {
     const q = ctx.query.question;
     if (q.kind !== 'transactions') return;
+    return this.read(ctx, q);
+  }
+
+  private async read(ctx: QueryContext, q: Extract<Question, { kind: 'transactions' }>): Promise<void> {
     if (!ctx.card) throw new Error('read-transactions step needs a card');
     const page = await this.core.searchTransactions(ctx.card.id, {
       from: q.from,

@@ -15,7 +15,7 @@ const PAN_PROBLEMS = {
 export class ValidateStep implements PipelineStep {
   readonly name = 'validate';
 
-  async run(ctx: QueryContext): Promise<void> {
+  run(ctx: QueryContext): void {
     const problems = [...(ctx.query.problems ?? [])];
     const card = ctx.query.card;
     if (isCardOnFile(card)) {
