@@ -331,6 +331,10 @@ describe(`console management (${storage})`, () => {
     const put = (path: string, origin = PUBLIC) => fetch(`${t.baseUrl}/console/queues/api/queues/saldo${path}`, { method: 'PUT', headers: { cookie: admin.cookie, origin } });
     expect((await put('/retry/failed', 'https://evil.example')).status).toBe(403);
     expect((await put('/obliterate')).status).toBe(403);
+    // The router decodes the path: a disguised name reaches the same route, and is refused the same.
+    expect((await put('/obliterat%65')).status).toBe(403);
+    expect((await fetch(`${t.baseUrl}/console/queues/api/queues/saldo/ad%64`, { method: 'POST', headers: { cookie: admin.cookie, origin: PUBLIC, 'content-type': 'application/json' }, body: '{"name":"sms.send","data":{}}' })).status).toBe(403);
+    expect((await put('/concurrency')).status).toBe(403);
     expect((await put('/retry/failed')).status).toBe(200);
     expect((await operatorEvents('QUEUE_CHANGED')).map((e) => (e.detail as { path: string }).path)).toEqual(['/console/queues/api/queues/saldo/retry/failed']);
   });

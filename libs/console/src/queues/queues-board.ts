@@ -17,17 +17,25 @@ import { inProcessQueuesPage } from '../pages/queues.page.js';
 export const QUEUES_PATH = '/console/queues';
 
 /**
- * Board actions nobody runs from a browser: adding a job or rewriting its data would let the board
- * send any text to any phone as Saldo, and emptying or obliterating the queue, or changing the
- * schedules the code sets at start-up, loses work silently. Retry, promote, clean, pause and resume stay.
+ * The only changes the board may make, by the route the router matched (never by the raw URL,
+ * which percent-encoding disguises): retry, promote, clean, pause and resume. Everything else —
+ * adding a job or rewriting its data (any text to any phone as Saldo), emptying or obliterating
+ * the queue, schedules, concurrency, rate limits, delays, priorities, purges — is refused.
  */
-const NOT_FROM_THE_BOARD: readonly [string, RegExp][] = [
-  ['POST', /\/api\/queues\/[^/]+\/add$/],
-  ['PATCH', /\/api\/queues\/[^/]+\/[^/]+\/update-data$/],
-  ['PUT', /\/api\/queues\/[^/]+\/(empty|obliterate)$/],
-  ['PUT', /\/api\/queues\/[^/]+\/job-schedulers\/[^/]+\/remove$/],
-  ['PATCH', /\/api\/queues\/[^/]+\/job-schedulers\/[^/]+$/],
-];
+const FROM_THE_BOARD: ReadonlySet<string> = new Set(
+  [
+    'PUT /api/queues/pause',
+    'PUT /api/queues/resume',
+    'PUT /api/queues/:queueName/retry/:queueStatus',
+    'PUT /api/queues/:queueName/promote',
+    'PUT /api/queues/:queueName/clean/:queueStatus',
+    'PUT /api/queues/:queueName/pause',
+    'PUT /api/queues/:queueName/resume',
+    'PUT /api/queues/:queueName/:jobId/retry',
+    'PUT /api/queues/:queueName/:jobId/clean',
+    'PUT /api/queues/:queueName/:jobId/promote',
+  ].map((change) => change.replace(' /', ` ${QUEUES_PATH}/`)),
+);
 
 const GOOGLE_FONTS = /<link[^>]+fonts\.googleapis\.com[^>]*>\s*/g;
 
@@ -110,7 +118,7 @@ export class QueuesBoard implements OnModuleInit {
     if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) {
       return reply.code(403).header('cache-control', 'no-store').send({ error: 'changes are accepted from this site only' });
     }
-    if (NOT_FROM_THE_BOARD.some(([method, route]) => method === req.method && route.test(path))) {
+    if (!FROM_THE_BOARD.has(`${req.method} ${req.routeOptions.url ?? ''}`)) {
       return refuse('this queue action is not available from the console', { action: 'queue' });
     }
     await this.audit.record({ operator: session.username, action: 'QUEUE_CHANGED', correlationId: req.id, detail: { method: req.method, path } });
