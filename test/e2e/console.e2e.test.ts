@@ -169,6 +169,13 @@ describe(`operator console (${storage})`, () => {
     const byRequester = await (await auditor.get('/console/audit?channel=rest&requester=wallet-app')).text();
     expect(byRequester.match(/search-\d+/g)).toHaveLength(27);
 
+    // A typed _ is an underscore, not LIKE's "any one character".
+    expect(await (await auditor.get('/console/audit?channel=rest&requester=wallet_app')).text()).toContain('No audit events match');
+    await t.prisma.auditEvent.create({ data: { at, channel: 'rest', requester: 'partner:under_score%', outcome: 'APPROVED', latencyMicros: 1, correlationId: 'search-underscore' } });
+    expect((await (await auditor.get('/console/audit?channel=rest&requester=under_score%25')).text()).match(/search-[a-z0-9]+/g)).toEqual(['search-underscore']);
+    const tooLong = await auditor.get('/console/audit?from=2026-01-01T00:00&to=2026-03-01T00:00');
+    expect([tooLong.status, await tooLong.text()]).toEqual([400, expect.stringContaining('The period is at most 31 days')]);
+
     const bad = await auditor.get('/console/audit?from=yesterday&last4=12&channel=fax');
     expect(bad.status).toBe(400);
     const problems = await bad.text();

@@ -44,6 +44,7 @@ export class AuditController {
     const issuers = await this.cards.issuers();
     if (problems.length) return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: clean(form), issuers, rows: [], problems }) });
     const requested = await this.exports.request(filter, operator.session.username);
+    if ('running' in requested) return sendPage(reply, { redirect: `/console/exports/${requested.running}` });
     if ('tooMany' in requested) {
       const message = `${requested.tooMany} rows match; an export holds at most ${MAX_EXPORT_ROWS}. Narrow the period or the filter.`;
       return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: filterQuery(filter), issuers, rows: [], problems: [message] }) });

@@ -30,6 +30,6 @@ export class DashboardController {
   @Requires('dashboard')
   @SelfRefreshing()
   async panel(@Query('range') range: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    sendPage(reply, { html: dashboardPanel(await this.figures.read(rangeOf(range))) });
+    sendPage(reply, { html: dashboardPanel(await this.figures.readShared(rangeOf(range))) });
   }
 }

@@ -11,6 +11,8 @@ export const MAX_EXPORT_ROWS = 100_000;
 /** The file and its progress are kept for an hour, in Redis (or memory when embedded), never on a disk. */
 export const EXPORT_TTL_MS = 60 * 60_000;
 const BATCH = 2_000;
+/** An export that never finishes (a worker lost) frees its operator after this. */
+const RUNNING_MS = 10 * 60_000;
 
 export interface ExportStatus {
   readonly operator: string;
@@ -41,10 +43,17 @@ export class AuditExports implements OnModuleInit {
     this.handlers.register(AUDIT_EXPORT_JOB, (data) => this.run(data as ExportJobData));
   }
 
-  async request(filter: AuditFilter, operator: string): Promise<{ id: string; total: number } | { tooMany: number }> {
+  async request(filter: AuditFilter, operator: string): Promise<{ id: string; total: number } | { tooMany: number } | { running: string }> {
     const total = await this.search.count(filter);
     if (total > MAX_EXPORT_ROWS) return { tooMany: total };
     const id = randomUUID();
+    // One export at a time per operator: each holds its file in Redis for an hour.
+    const running = await this.memory.claim(runningKey(operator), id, RUNNING_MS);
+    if (running !== null) {
+      const state = (await this.status(running))?.state;
+      if (state === 'queued' || state === 'running') return { running };
+      await this.memory.set(runningKey(operator), id, RUNNING_MS);
+    }
     await this.save(id, { operator, state: 'queued', done: 0, total, createdAt: new Date().toISOString() });
     await this.queue.enqueue(AUDIT_EXPORT_JOB, { exportId: id, query: filterQuery(filter) } satisfies ExportJobData, { attempts: 3 });
     return { id, total };
@@ -77,6 +86,7 @@ export class AuditExports implements OnModuleInit {
       } while (before !== undefined && done < MAX_EXPORT_ROWS);
       await this.memory.set(fileKey(data.exportId), parts.join(''), EXPORT_TTL_MS);
       await this.save(data.exportId, { ...status, state: 'done', done, total: done });
+      await this.memory.delete(runningKey(status.operator));
     } catch (error) {
       this.logger.error(`export ${data.exportId} failed: ${(error as Error).message}`);
       await this.save(data.exportId, { ...status, state: 'failed', done, total: status.total });
@@ -91,6 +101,10 @@ export class AuditExports implements OnModuleInit {
 
 function statusKey(id: string): string {
   return `console:export:${id}`;
+}
+
+function runningKey(operator: string): string {
+  return `console:export-running:${operator}`;
 }
 
 function fileKey(id: string): string {

@@ -15,6 +15,8 @@ export type AuditQuery = Partial<Record<'from' | 'to' | 'channel' | 'outcome' | 
 export const CHANNELS = ['pos', 'rest', 'sms', 'voice', 'web', 'console'] as const;
 
 const MINUTE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+/** A search or export spans at most this: the audit table is the biggest there is, and it serves the live channels too. */
+export const MAX_RANGE_DAYS = 31;
 
 function parseTime(value: string, name: string, problems: string[]): Date {
   const at = MINUTE.test(value) ? new Date(`${value}Z`) : new Date(NaN);
@@ -28,6 +30,9 @@ export function parseAuditFilter(q: AuditQuery, now = new Date()): { filter: Aud
   const from = q.from ? parseTime(q.from, 'From', problems) : new Date(now.getTime() - 86_400_000);
   const until = q.to ? new Date(parseTime(q.to, 'To', problems).getTime() + 60_000) : undefined;
   if (problems.length === 0 && until && from >= until) problems.push('From must be before To');
+  if (problems.length === 0 && (until ?? now).getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    problems.push(`The period is at most ${MAX_RANGE_DAYS} days: narrow From and To`);
+  }
   const channel = q.channel || undefined;
   if (channel && !(CHANNELS as readonly string[]).includes(channel)) problems.push(`Channel must be one of ${CHANNELS.join(', ')}`);
   const outcome = q.outcome?.trim().toUpperCase() || undefined;

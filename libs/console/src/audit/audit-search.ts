@@ -56,6 +56,11 @@ function where(f: AuditFilter): Prisma.AuditEventWhereInput {
     ...(f.outcome ? { outcome: f.outcome } : {}),
     ...(f.issuer ? { issuerCode: f.issuer } : {}),
     ...(f.last4 ? { cardLast4: f.last4 } : {}),
-    ...(f.requester ? { requester: { contains: f.requester } } : {}),
+    ...(f.requester ? { requester: { contains: likeLiteral(f.requester) } } : {}),
   };
+}
+
+/** `contains` is a LIKE: a typed % or _ means itself, not "anything". */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -21,10 +21,25 @@ export interface DashboardFigures {
   readonly latency: readonly { readonly channel: string; readonly count: number; readonly p50Ms: number; readonly p99Ms: number }[];
 }
 
+/** How long the live panel's figures are shared: every open dashboard refreshes, the database answers once. */
+export const SHARED_FIGURES_MS = 5_000;
+
 /** The dashboard's numbers, read from the audit trail (operator actions, channel `console`, left out). */
 @Injectable()
 export class DashboardFiguresReader {
+  private readonly shared = new Map<DashboardRange, { until: number; figures: Promise<DashboardFigures> }>();
+
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  /** For the self-refreshing panel: one read per range per SHARED_FIGURES_MS, however many tabs are open. */
+  async readShared(range: DashboardRange): Promise<DashboardFigures> {
+    const hit = this.shared.get(range);
+    if (hit && hit.until > Date.now()) return hit.figures;
+    const figures = this.read(range);
+    this.shared.set(range, { until: Date.now() + SHARED_FIGURES_MS, figures });
+    void figures.catch(() => this.shared.delete(range));
+    return figures;
+  }
 
   async read(range: DashboardRange, now = Date.now()): Promise<DashboardFigures> {
     const { seconds, bucketSeconds } = RANGES[range];
