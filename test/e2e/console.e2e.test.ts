@@ -260,4 +260,22 @@ describe(`operator console (${storage})`, () => {
     expect((await first.get('/console')).status).toBe(303);
     expect((await fetch(`${t.baseUrl}/console`, { redirect: 'manual', headers: { cookie: second } })).status).toBe(200);
   });
+
+  it('takes the first value of a repeated field and ignores unknown banners, never a 500', async () => {
+    const admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+    expect((await admin.get('/console/cards?issuer=HARBOR&last4=0010&last4=0022')).status).toBe(200);
+    expect((await admin.get('/console/audit?channel=rest&channel=pos&before=1&before=2')).status).toBe(200);
+    const banner = await admin.get('/console/terminals?done=constructor&tid=Pay+here');
+    expect(banner.status).toBe(200);
+    expect(await banner.text()).not.toContain('Pay here');
+    expect((await admin.get('/console/terminals?done=__proto__')).status).toBe(200);
+    const twice = await fetch(`${t.baseUrl}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: PUBLIC },
+      body: 'username=admin&username=x&password=a&password=b',
+    });
+    expect(twice.status).toBe(400); // two passwords are no password: asked again, not a 500
+
+  });
 });

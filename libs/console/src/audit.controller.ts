@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleGuard, Operator, Requires, SelfRefreshing, type SignedIn } from './auth/console-guard.js';
 import { AuditExports, MAX_EXPORT_ROWS, type ExportStatus } from './audit/audit-exports.js';
-import { filterQuery, parseAuditFilter, type AuditQuery } from './audit/audit-filter.js';
+import { AUDIT_FIELDS, filterQuery, parseAuditFilter } from './audit/audit-filter.js';
+import { field, singles, type PostedForm } from './http/form-fields.js';
 import { AuditSearch } from './audit/audit-search.js';
 import { CardSupport } from './cards/card-support.js';
 import { ConsoleExceptionFilter } from './http/console-exception.filter.js';
@@ -27,11 +28,13 @@ export class AuditController {
   ) {}
 
   @Get('audit')
-  async find(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Query() q: AuditQuery & { before?: string }, @Res() reply: FastifyReply): Promise<void> {
+  async find(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Query() raw: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    const q = singles(raw, AUDIT_FIELDS);
     const { filter, problems } = parseAuditFilter(q);
-    const before = q.before && /^\d{1,19}$/.test(q.before) ? BigInt(q.before) : undefined;
+    const cursor = field(raw, 'before');
+    const before = /^\d{1,19}$/.test(cursor) ? BigInt(cursor) : undefined;
     const issuers = await this.cards.issuers();
-    if (problems.length) return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: clean(q), issuers, rows: [], problems }) });
+    if (problems.length) return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: q, issuers, rows: [], problems }) });
     const query = filterQuery(filter);
     const { rows, next } = await this.search.page(filter, PAGE_SIZE, before);
     await this.audit.record({ operator: operator.session.username, action: 'AUDIT_SEARCHED', correlationId: req.id, detail: { ...query, shown: rows.length } });
@@ -39,10 +42,11 @@ export class AuditController {
   }
 
   @Post('audit/export')
-  async export(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Body() form: AuditQuery, @Res() reply: FastifyReply): Promise<void> {
+  async export(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Body() raw: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    const form = singles(raw, AUDIT_FIELDS);
     const { filter, problems } = parseAuditFilter(form);
     const issuers = await this.cards.issuers();
-    if (problems.length) return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: clean(form), issuers, rows: [], problems }) });
+    if (problems.length) return sendPage(reply, { status: 400, html: auditPage(operator.session, { query: form, issuers, rows: [], problems }) });
     const requested = await this.exports.request(filter, operator.session.username);
     if ('running' in requested) return sendPage(reply, { redirect: `/console/exports/${requested.running}` });
     if ('tooMany' in requested) {
@@ -83,10 +87,4 @@ export class AuditController {
     if (status.operator !== operator.session.username && operator.session.role !== 'ADMIN') throw new ForbiddenException('this export belongs to another operator');
     return status;
   }
-}
-
-/** What was typed, for the form to show again next to the problems (only the known fields). */
-function clean(q: AuditQuery): Record<string, string> {
-  const keys = ['from', 'to', 'channel', 'outcome', 'issuer', 'last4', 'requester'] as const;
-  return Object.fromEntries(keys.flatMap((k) => (typeof q[k] === 'string' ? [[k, q[k]]] : [])));
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleGuard, Operator, Requires, type SignedIn } from './auth/console-guard.js';
 import { CardSupport, type Unlocked } from './cards/card-support.js';
 import { ConsoleExceptionFilter } from './http/console-exception.filter.js';
+import { singles, type PostedForm } from './http/form-fields.js';
 import { sendPage } from './http/console-reply.js';
 import { OperatorAudit, type OperatorAction } from './operator-audit.js';
 import { cardsPage } from './pages/cards.page.js';
@@ -23,9 +24,10 @@ export class CardsController {
   async find(
     @Req() req: FastifyRequest,
     @Operator() operator: SignedIn,
-    @Query() q: { issuer?: string; last4?: string; done?: string },
+    @Query() raw: PostedForm,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const q = singles(raw, ['issuer', 'last4', 'done']);
     const issuers = await this.cards.issuers();
     const { session } = operator;
     if (q.issuer === undefined && q.last4 === undefined) return sendPage(reply, { html: cardsPage(session, { issuers }) });

@@ -7,11 +7,11 @@ import { ConsoleSessions } from './auth/console-sessions.js';
 import { OperatorSignIn, LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS } from './auth/operator-sign-in.js';
 import { homeOf } from './auth/permissions.js';
 import { ConsoleExceptionFilter } from './http/console-exception.filter.js';
+import { field, type PostedForm } from './http/form-fields.js';
 import { sendPage } from './http/console-reply.js';
 import { OperatorAudit } from './operator-audit.js';
 import { signInPage } from './pages/sign-in.page.js';
 
-type Form = Record<string, string | undefined>;
 
 /** Only a console path may follow a sign-in (never another site). */
 function safeNext(next: string | undefined): string | undefined {
@@ -37,13 +37,14 @@ export class SignInController {
   }
 
   @Post('sign-in')
-  async submit(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
+  async submit(@Req() req: FastifyRequest, @Body() form: PostedForm, @Res() reply: FastifyReply): Promise<void> {
     // A sign-in form posted from another site would sign the browser into someone else's account.
     if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
-    const username = (form.username ?? '').trim();
-    const next = safeNext(form.next);
-    if (!username || !form.password) return sendPage(reply, { status: 400, html: signInPage({ next, message: 'Enter your username and password.' }) });
-    const result = await this.signIn.attempt(username, form.password, req.ip);
+    const username = field(form, 'username');
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(field(form, 'next'));
+    if (!username || !password) return sendPage(reply, { status: 400, html: signInPage({ next, message: 'Enter your username and password.' }) });
+    const result = await this.signIn.attempt(username, password, req.ip);
     if (!result.ok) {
       // Not per refused try (a flood would bury the trail), and never what was typed as an unknown name (often a password).
       if (result.reason === 'rate-limited') this.logger.warn(`console sign-ins from ${req.ip} are over the limit`);

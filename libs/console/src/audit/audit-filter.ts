@@ -10,7 +10,8 @@ export interface AuditFilter {
   readonly requester?: string;
 }
 
-export type AuditQuery = Partial<Record<'from' | 'to' | 'channel' | 'outcome' | 'issuer' | 'last4' | 'requester', string>>;
+export const AUDIT_FIELDS = ['from', 'to', 'channel', 'outcome', 'issuer', 'last4', 'requester'] as const;
+export type AuditQuery = Partial<Record<(typeof AUDIT_FIELDS)[number], string>>;
 
 export const CHANNELS = ['pos', 'rest', 'sms', 'voice', 'web', 'console'] as const;
 

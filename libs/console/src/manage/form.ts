@@ -1,18 +1,6 @@
-/** A posted console form as Nest's form parser gives it: a repeated field (checkboxes) is an array. */
-export type PostedForm = Record<string, string | string[] | undefined>;
+import { field, type PostedForm } from '../http/form-fields.js';
 
-/** The field's single value, trimmed ('' when absent; the first when repeated). */
-export function field(form: PostedForm, name: string): string {
-  const value = form[name];
-  return (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).trim();
-}
-
-/** Every value of a repeated field (checkboxes), trimmed, without empties. */
-export function fields(form: PostedForm, name: string): string[] {
-  const value = form[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.map((v) => v.trim()).filter(Boolean);
-}
+export { field, fields, singles, type PostedForm } from '../http/form-fields.js';
 
 export function checked(form: PostedForm, name: string): boolean {
   return field(form, name) !== '';

@@ -6,7 +6,7 @@ import { ConsoleExceptionFilter } from '../http/console-exception.filter.js';
 import { sendPage } from '../http/console-reply.js';
 import { OperatorAudit } from '../operator-audit.js';
 import { issuersPage, type IssuersView } from '../pages/issuers.page.js';
-import { field, type PostedForm } from './form.js';
+import { field, type PostedForm, singles } from './form.js';
 import { IssuerAdmin } from './issuer-admin.js';
 
 const DONE: Record<string, (what: string) => string> = {
@@ -27,8 +27,9 @@ export class IssuersController {
   ) {}
 
   @Get()
-  async list(@Operator() { session }: SignedIn, @Query() q: { done?: string; what?: string }, @Res() reply: FastifyReply): Promise<void> {
-    const done = q.done && DONE[q.done] ? DONE[q.done](q.what ?? '') : undefined;
+  async list(@Operator() { session }: SignedIn, @Query() raw: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    const q = singles(raw, ['done', 'what']);
+    const done = q.done && Object.hasOwn(DONE, q.done) ? DONE[q.done](q.what ?? '') : undefined;
     sendPage(reply, { html: issuersPage(session, { issuers: await this.issuers.list(), done }) });
   }
 

@@ -6,7 +6,7 @@ import { ConsoleExceptionFilter } from '../http/console-exception.filter.js';
 import { sendPage } from '../http/console-reply.js';
 import { OperatorAudit } from '../operator-audit.js';
 import { partnerAccessPage, partnerSecretPage, partnersPage } from '../pages/partners.page.js';
-import { checked, field, fields, type PostedForm } from './form.js';
+import { checked, field, fields, type PostedForm, singles } from './form.js';
 import { PartnerAdmin, type PartnerAccessInput, type PartnerRow } from './partner-admin.js';
 
 const DONE: Record<string, (clientId: string) => string> = {
@@ -35,8 +35,9 @@ export class PartnersController {
   ) {}
 
   @Get()
-  async list(@Operator() { session }: SignedIn, @Query() q: { done?: string; client?: string }, @Res() reply: FastifyReply): Promise<void> {
-    const done = q.done && DONE[q.done] ? DONE[q.done](q.client ?? '') : undefined;
+  async list(@Operator() { session }: SignedIn, @Query() raw: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    const q = singles(raw, ['done', 'client']);
+    const done = q.done && Object.hasOwn(DONE, q.done) ? DONE[q.done](q.client ?? '') : undefined;
     const [partners, issuers] = await Promise.all([this.partners.list(), this.partners.issuers()]);
     sendPage(reply, { html: partnersPage(session, { partners, issuers, done }) });
   }

@@ -6,7 +6,7 @@ import { ConsoleExceptionFilter } from '../http/console-exception.filter.js';
 import { sendPage } from '../http/console-reply.js';
 import { OperatorAudit } from '../operator-audit.js';
 import { terminalKeysPage, terminalsPage } from '../pages/terminals.page.js';
-import { checked, field, type PostedForm } from './form.js';
+import { checked, field, type PostedForm, singles } from './form.js';
 import { TerminalAdmin, type TerminalKeysInput, type TerminalRow } from './terminal-admin.js';
 
 const DONE: Record<string, (tid: string) => string> = {
@@ -44,8 +44,9 @@ export class TerminalsController {
   ) {}
 
   @Get()
-  async list(@Operator() { session }: SignedIn, @Query() q: { done?: string; tid?: string }, @Res() reply: FastifyReply): Promise<void> {
-    const done = q.done && DONE[q.done] ? DONE[q.done](q.tid ?? '') : undefined;
+  async list(@Operator() { session }: SignedIn, @Query() raw: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    const q = singles(raw, ['done', 'tid']);
+    const done = q.done && Object.hasOwn(DONE, q.done) ? DONE[q.done](q.tid ?? '') : undefined;
     const [terminals, keys] = await Promise.all([this.terminals.list(), this.terminals.keyChoices()]);
     sendPage(reply, { html: terminalsPage(session, { terminals, keys, done }) });
   }
