@@ -142,6 +142,19 @@ describe(`cardholder page (${storage})`, () => {
     expect(await (await fetch(`${t.baseUrl}/outbox?to=%2B15555550999`)).text()).toContain('No texts to this number yet.');
   });
 
+  it('takes the first value of a repeated field, never a 500', async () => {
+    const cookie = await signIn(ALICE);
+    expect((await fetch(`${t.baseUrl}/history?card=0&card=1&from=2026-01-01&from=x`, { headers: { cookie } })).status).toBeLessThan(500);
+    const twice = await fetch(`${t.baseUrl}/sign-in/code`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: PUBLIC },
+      body: 'phone=%2B15555550999&phone=x',
+    });
+    expect(twice.status).toBe(200);
+    expect((await fetch(`${t.baseUrl}/help?lang=zh&lang=en`)).status).toBe(200);
+  });
+
   it('says the same to a number that is not on file, and sends it nothing', async () => {
     const res = await post('/sign-in/code', { phone: '+15555550999' });
     expect(res.status).toBe(200);

@@ -6,7 +6,13 @@ import { CardholderPage, type HistoryQuery, type PageAnswer } from './cardholder
 import { DemoOutbox } from './demo-outbox.js';
 import { outboxPage } from './pages/outbox.page.js';
 
-type Form = Record<string, string | undefined>;
+type Form = Record<string, unknown>;
+
+/** A field's one value: a repeated field (a crafted query or form) counts once, anything else not at all. */
+function one(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
 
 /** The cardholder page's routes; what they show is CardholderPage's. */
 @ApiExcludeController()
@@ -24,7 +30,8 @@ export class CardholderPageController {
   }
 
   @Get('history')
-  async history(@Req() req: FastifyRequest, @Query() query: HistoryQuery, @Res() reply: FastifyReply): Promise<void> {
+  async history(@Req() req: FastifyRequest, @Query() raw: Form, @Res() reply: FastifyReply): Promise<void> {
+    const query: HistoryQuery = { card: one(raw.card), from: one(raw.from), to: one(raw.to), type: one(raw.type), after: one(raw.after) };
     send(reply, await this.page.history(req.headers.cookie, query, req.id));
   }
 
@@ -35,57 +42,57 @@ export class CardholderPageController {
 
   /** The demo's texts (no SMS provider, not production): 404 anywhere else. */
   @Get('outbox')
-  async outbox(@Query('to') to: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    const phone = to?.trim() ?? '';
+  async outbox(@Query('to') to: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const phone = one(to)?.trim() ?? '';
     const messages = await this.outboxOf.latestTo(phone);
     if (!messages) throw new NotFoundException('no outbox here: texts go out through an SMS provider, or this is production');
     send(reply, { status: 200, html: outboxPage(phone, messages) });
   }
 
   @Get('help')
-  async help(@Req() req: FastifyRequest, @Query('lang') lang: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.page.help(req.headers.cookie, lang));
+  async help(@Req() req: FastifyRequest, @Query('lang') lang: unknown, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.help(req.headers.cookie, one(lang)));
   }
 
   @Post('sign-in/code')
   async requestCode(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.requestCode(form.phone?.trim(), req.ip, req.id));
+    send(reply, await this.page.requestCode(one(form.phone)?.trim(), req.ip, req.id));
   }
 
   @Post('sign-in')
   async signIn(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.signIn(form.phone?.trim(), form.code?.trim()));
+    send(reply, await this.page.signIn(one(form.phone)?.trim(), one(form.code)?.trim()));
   }
 
   @Post('sign-out')
   async signOut(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.signOut(req.headers.cookie, form.csrf));
+    send(reply, await this.page.signOut(req.headers.cookie, one(form.csrf)));
   }
 
   @Post('settings/language')
   async language(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.setLanguage(req.headers.cookie, form.csrf, form.language));
+    send(reply, await this.page.setLanguage(req.headers.cookie, one(form.csrf), one(form.language)));
   }
 
   @Post('settings/amounts')
   async amounts(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.saveAmountSettings(req.headers.cookie, form.csrf, form.currency, form.grouping));
+    send(reply, await this.page.saveAmountSettings(req.headers.cookie, one(form.csrf), one(form.currency), one(form.grouping)));
   }
 
   @Get('check-at-terminal')
-  async terminalCode(@Req() req: FastifyRequest, @Query('card') card: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.page.terminalCode(req.headers.cookie, card));
+  async terminalCode(@Req() req: FastifyRequest, @Query('card') card: unknown, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.page.terminalCode(req.headers.cookie, one(card)));
   }
 
   @Post('check-at-terminal')
   async checkAtTerminal(@Req() req: FastifyRequest, @Body() form: Form, @Res() reply: FastifyReply): Promise<void> {
     this.sameOrigin(req);
-    send(reply, await this.page.checkAtTerminal(req.headers.cookie, form.csrf, form.card));
+    send(reply, await this.page.checkAtTerminal(req.headers.cookie, one(form.csrf), one(form.card)));
   }
 
   /** Forms are only taken from our own pages: a browser names the page a form came from. */
