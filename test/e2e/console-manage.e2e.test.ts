@@ -130,10 +130,15 @@ describe(`console management (${storage})`, () => {
     expect([again.status, alertOf(await again.text())]).toEqual([404, expect.stringContaining('No such BIN range')]);
     const [last] = await t.prisma.binRange.findMany({ where: { issuerId: harbor.id } });
     const lastOne = await admin.post(`/console/issuers/ranges/${last.id}/remove`);
-    expect([lastOne.status, alertOf(await lastOne.text())]).toEqual([409, expect.stringContaining('is the last BIN range of HARBOR, which has 3 card(s)')]);
+    expect([lastOne.status, alertOf(await lastOne.text())]).toEqual([409, expect.stringContaining('cards of HARBOR with BIN 476173 would route to no issuer')]);
+    // Not the last range, but the one that holds every card: refused the same.
+    expect((await admin.post(`/console/issuers/${harbor.id}/ranges`, { low: '555500', high: '555599' })).status).toBe(303);
+    expect((await admin.post(`/console/issuers/ranges/${last.id}/remove`)).status).toBe(409);
+    const spare = await t.prisma.binRange.findFirstOrThrow({ where: { issuerId: harbor.id, low: '555500' } });
+    expect((await admin.post(`/console/issuers/ranges/${spare.id}/remove`)).status).toBe(303);
 
     const changes = (await operatorEvents('ISSUER_CHANGED')).map((e) => e.detail as Record<string, unknown>);
-    expect(changes.map((d) => d.change)).toEqual(['range-added', 'issuer-added', 'range-added', 'range-removed']);
+    expect(changes.map((d) => d.change)).toEqual(['range-added', 'issuer-added', 'range-added', 'range-removed', 'range-added', 'range-removed']);
     expect(changes[0]).toMatchObject({ issuer: 'HARBOR', low: '47617400', high: '47617499' });
   });
 

@@ -103,14 +103,32 @@ export class IssuerAdmin {
   }
 
   async removeRange(rangeId: string): Promise<Change<RemovedRange>> {
-    const range = await this.prisma.binRange.findUnique({ where: { id: rangeId }, select: { low: true, high: true, issuerId: true, issuer: { select: { code: true } } } });
-    if (!range) return refused(404, 'No such BIN range (already removed?).');
-    // The routing table is also how a card on file (web, SMS, voice) finds its issuer: an issuer without ranges answers nothing.
-    const [ranges, cards] = await Promise.all([this.prisma.binRange.count({ where: { issuerId: range.issuerId } }), this.prisma.card.count({ where: { issuerId: range.issuerId } })]);
-    if (ranges === 1 && cards > 0) {
-      return refused(409, `${range.low}-${range.high} is the last BIN range of ${range.issuer.code}, which has ${cards} card(s): without a range none of them would be answered on any channel. Add the replacing range first.`);
-    }
-    await this.prisma.binRange.delete({ where: { id: rangeId } });
-    return done({ issuerCode: range.issuer.code, low: range.low, high: range.high });
+    return this.prisma.$transaction(async (tx) => {
+      // Under the same lock as adding: two removals at once must not both pass the coverage check.
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${BIN_TABLE_LOCK})`);
+      const range = await tx.binRange.findUnique({ where: { id: rangeId }, select: { low: true, high: true, issuerId: true, issuer: { select: { code: true } } } });
+      if (!range) return refused(404, 'No such BIN range (already removed?).');
+      // The routing table is also how a card on file (web, SMS, voice) finds its issuer: every card must stay covered.
+      const [rest, bins] = await Promise.all([
+        tx.binRange.findMany({ where: { issuerId: range.issuerId, id: { not: rangeId } }, select: { low: true, high: true } }),
+        tx.card.findMany({ where: { issuerId: range.issuerId }, select: { bin: true }, distinct: ['bin'] }),
+      ]);
+      const stranded = bins.map((c) => c.bin).filter((bin) => !rest.some((r) => covers(r, bin)));
+      if (stranded.length > 0) {
+        return refused(409, `Without ${range.low}-${range.high}, cards of ${range.issuer.code} with BIN ${stranded.slice(0, 3).join(', ')} would route to no issuer and answer nothing on any channel. Add the replacing range first.`);
+      }
+      await tx.binRange.delete({ where: { id: rangeId } });
+      return done({ issuerCode: range.issuer.code, low: range.low, high: range.high });
+    });
   }
+}
+
+/** Whether a range can hold cards of this BIN (a range longer than the BIN: any overlap counts). */
+function covers(range: { low: string; high: string }, bin: string): boolean {
+  const digits = range.low.length;
+  if (bin.length >= digits) {
+    const prefix = bin.slice(0, digits);
+    return range.low <= prefix && prefix <= range.high;
+  }
+  return range.low.slice(0, bin.length) <= bin && bin <= range.high.slice(0, bin.length);
 }
