@@ -14,7 +14,7 @@ describe(`operator console (${storage})`, () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp('console', storage, { PUBLIC_BASE_URL: PUBLIC, WORKER_IN_PROCESS: 'true' });
+    t = await startTestApp('console', storage, { PUBLIC_BASE_URL: PUBLIC, WORKER_IN_PROCESS: 'true', TRUST_PROXY: '127.0.0.1' });
   });
   afterAll(async () => t?.close());
 
@@ -48,6 +48,10 @@ describe(`operator console (${storage})`, () => {
     expect(failed.map((e) => e.requester)).toEqual(expect.arrayContaining(['operator:auditor', 'operator:(unknown)']));
     // What was typed as an unknown name is not kept: it is often a password typed in the wrong box.
     expect(JSON.stringify(failed.map((e) => [e.requester, e.detail]))).not.toContain('nobody');
+    // Behind the trusted proxy (TRUST_PROXY), the address is the client's, as the proxy forwarded it.
+    await consoleForm(t, PUBLIC)('/console/sign-in', { username: 'auditor', password: 'wrong-again' }, { 'x-forwarded-for': '203.0.113.7' });
+    const [latest] = await t.prisma.auditEvent.findMany({ where: { outcome: 'SIGN_IN_FAILED' }, orderBy: { id: 'desc' }, take: 1 });
+    expect(latest?.detail).toMatchObject({ address: '203.0.113.7' });
     expect(JSON.stringify(failed.map((e) => e.detail))).not.toContain('not-the-password');
   });
 

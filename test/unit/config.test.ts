@@ -36,6 +36,12 @@ describe('SaldoConfig', () => {
     expect(ok.hsm.lmkHex).not.toBe(DEV_LMK);
   });
 
+  it('trusts X-Forwarded-For only from the listed proxies, and names a bad list', () => {
+    expect(new SaldoConfig({}).http.trustedProxies).toEqual([]);
+    expect(new SaldoConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(() => new SaldoConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('refuses a separate worker without Redis or with the embedded database', () => {
     expect(() => new SaldoConfig({ WORKER_IN_PROCESS: 'false' })).toThrow(/REDIS_URL/);
     expect(() => new SaldoConfig({ WORKER_IN_PROCESS: 'false', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/DATABASE_URL/);

@@ -11,6 +11,9 @@ import { AppModule } from './app.module.js';
 export async function createApiApp(config: SaldoConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 64 * 1024,
+    // Behind a load balancer every request would otherwise come from its address: one shared bucket for
+    // every per-address limit (sign-in codes, operator sign-ins, token requests).
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
     // One id per request: Fastify's request.id, the pipeline's correlation id, the log's req.id.
     genReqId: (req: IncomingMessage) => {
       const id = correlationIdOf(req);

@@ -27,6 +27,11 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  /** The reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs). */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, 'comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Write logs to this file instead of standard output. */
   LOG_FILE: z.string().optional(),

@@ -9,3 +9,4 @@ export * from './memory/message-memory.port.js';
 export * from './memory/in-memory-message-memory.js';
 export * from './html/escape-html.js';
 export * from './http/cookie-value.js';
+export * from './http/equal-tokens.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, TRANSACTION_TYPES } from '#bank-core';
 import { SaldoConfig } from '#config';
+import { equalTokens } from '#platform';
 import { isE164 } from '#domain';
 import { CardholderDirectory, CardholderQueries, type CardOnFileEntry, type Language } from '#channels/telephony';
 import { SignInCodes } from './auth/sign-in-codes.js';
@@ -212,7 +213,7 @@ export class CardholderPage {
   /** A change needs the session and the form's token: a cookie sent by another site is not enough. */
   private async authorised(cookie: string | undefined, csrf: string | undefined): Promise<{ id: string; session: WebSession } | undefined> {
     const found = await this.sessions.find(cookie);
-    return found && csrf === found.session.csrf ? found : undefined;
+    return found && equalTokens(csrf, found.session.csrf) ? found : undefined;
   }
 }
 

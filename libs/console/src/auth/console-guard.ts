@@ -2,6 +2,7 @@ import { createParamDecorator, ForbiddenException, Inject, Injectable, SetMetada
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { SaldoConfig } from '#config';
+import { equalTokens } from '#platform';
 import { OperatorAudit } from '../operator-audit.js';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions.js';
 import { can, type Permission } from './permissions.js';
@@ -53,7 +54,7 @@ export class ConsoleGuard implements CanActivate {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
       const csrf = (req.body as Record<string, unknown> | undefined)?.csrf;
-      if (csrf !== found.session.csrf) throw new ForbiddenException('this form has expired: reload the page and try again');
+      if (!equalTokens(csrf, found.session.csrf)) throw new ForbiddenException('this form has expired: reload the page and try again');
     }
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRES, [ctx.getHandler(), ctx.getClass()]);
     if (permission && !can(found.session.role, permission)) {
