@@ -85,6 +85,7 @@ describe('operator console in a browser', () => {
       await page.getByRole('button', { name: 'Find card' }).click();
       const row = page.getByRole('region', { name: 'Card 621700******0022' });
       await expect.poll(() => row.getByText('locked').count()).toBe(1);
+      await row.getByLabel('Reason or ticket').fill('call 4711: forgot PIN, verified');
       await row.getByRole('button', { name: 'Unlock PIN' }).click();
       await page.getByRole('status').filter({ hasText: 'The card PIN is unlocked.' }).waitFor();
       expect(await row.getByRole('button', { name: 'Unlock PIN' }).count()).toBe(0);

@@ -127,15 +127,16 @@ describe(`operator console (${storage})`, () => {
       expect(page).toContain('<strong>locked</strong>');
       expect(page).toContain('621700******0022');
       const card = await t.prisma.card.findFirstOrThrow({ where: { last4: '0022' } });
-      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, {}, { origin: 'https://evil.example' })).status).toBe(403);
-      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, { csrf: 'forged' })).status).toBe(403);
-      const unlocked = await support.post(`/console/cards/${card.id}/unlock-pin`);
+      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, { reason: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);
+      expect((await support.post(`/console/cards/${card.id}/unlock-pin`, { reason: 'x', csrf: 'forged' })).status).toBe(403);
+      expect((await support.post(`/console/cards/${card.id}/unlock-pin`)).status).toBe(400); // no reason given
+      const unlocked = await support.post(`/console/cards/${card.id}/unlock-pin`, { reason: 'call 4711: forgot PIN, verified' });
       expect(unlocked.status).toBe(303);
       expect(unlocked.headers.get('location')).toBe('/console/cards?issuer=LOTUS&last4=0022&done=pin');
 
       expect((await client.request(await terminal.balanceInquiry({ pan, pin: '0000' }))).fields.get(39)).toBe('00');
       const [event] = await operatorEvents('PIN_UNLOCKED');
-      expect(event).toMatchObject({ requester: 'operator:support', cardLast4: '0022', issuerCode: 'LOTUS', cardMasked: '621700******0022' });
+      expect(event).toMatchObject({ requester: 'operator:support', cardLast4: '0022', issuerCode: 'LOTUS', cardMasked: '621700******0022', detail: { reason: 'call 4711: forgot PIN, verified' } });
       const recent = await (await support.get('/console/cards?issuer=LOTUS&last4=0022')).text();
       expect(recent).toContain('PIN_TRIES_EXCEEDED');
     } finally {
@@ -281,5 +282,16 @@ describe(`operator console (${storage})`, () => {
     });
     expect(twice.status).toBe(400); // two passwords are no password: asked again, not a 500
 
+  });
+
+  it('lets support unlock a card at most 3 times a day, with a reason each time; past that an admin decides', async () => {
+    const support = await signInOperator(t, PUBLIC, 'support', 'saldo-support-demo');
+    const admin = await signInOperator(t, PUBLIC, 'admin', 'saldo-admin-demo');
+    const card = await t.prisma.card.findFirstOrThrow({ where: { last4: '0014' } });
+    const unlock = (who: typeof support) => who.post(`/console/cards/${card.id}/unlock-phone`, { reason: 'ticket 9' });
+    for (let i = 0; i < 3; i += 1) expect((await unlock(support)).status).toBe(303);
+    const fourth = await unlock(support);
+    expect([fourth.status, await fourth.text()]).toEqual([409, expect.stringContaining('unlocked 3 times in the last 24 hours')]);
+    expect((await unlock(admin)).status).toBe(303);
   });
 });

@@ -1,12 +1,12 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleGuard, Operator, Requires, type SignedIn } from './auth/console-guard.js';
-import { CardSupport, type Unlocked } from './cards/card-support.js';
+import { CardSupport } from './cards/card-support.js';
 import { ConsoleExceptionFilter } from './http/console-exception.filter.js';
-import { singles, type PostedForm } from './http/form-fields.js';
+import { field, singles, type PostedForm } from './http/form-fields.js';
 import { sendPage } from './http/console-reply.js';
-import { OperatorAudit, type OperatorAction } from './operator-audit.js';
+import { OperatorAudit } from './operator-audit.js';
 import { cardsPage } from './pages/cards.page.js';
 
 @ApiExcludeController()
@@ -44,20 +44,34 @@ export class CardsController {
 
   @Post(':id/unlock-pin')
   @Requires('cards.unlock')
-  async unlockPin(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
-    await this.unlocked(req, operator, 'PIN_UNLOCKED', await this.cards.unlockPin(id), 'pin', reply);
+  async unlockPin(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Param('id', ParseUUIDPipe) id: string, @Body() form: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    await this.unlock(req, operator, id, field(form, 'reason'), 'PIN_UNLOCKED', reply);
   }
 
   @Post(':id/unlock-phone')
   @Requires('cards.unlock')
-  async unlockPhone(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
-    await this.unlocked(req, operator, 'PHONE_UNLOCKED', await this.cards.unlockPhone(id), 'phone', reply);
+  async unlockPhone(@Req() req: FastifyRequest, @Operator() operator: SignedIn, @Param('id', ParseUUIDPipe) id: string, @Body() form: PostedForm, @Res() reply: FastifyReply): Promise<void> {
+    await this.unlock(req, operator, id, field(form, 'reason'), 'PHONE_UNLOCKED', reply);
   }
 
-  private async unlocked(req: FastifyRequest, operator: SignedIn, action: OperatorAction, card: Unlocked | undefined, done: string, reply: FastifyReply): Promise<void> {
+  /**
+   * Every unlock gives three more PIN guesses: it needs a reason (a ticket, a call), and support may
+   * do it at most MAX_UNLOCKS_A_DAY times a day per card; past that an admin decides.
+   */
+  private async unlock(req: FastifyRequest, operator: SignedIn, id: string, reason: string, action: 'PIN_UNLOCKED' | 'PHONE_UNLOCKED', reply: FastifyReply): Promise<void> {
+    if (!reason || reason.length > 200) throw new BadRequestException('Give the reason for the unlock (a ticket number or the call), at most 200 characters.');
+    const card = await this.cards.face(id);
     if (!card) throw new NotFoundException('no such card');
-    await this.audit.record({ operator: operator.session.username, action, correlationId: req.id, card });
-    const back = new URLSearchParams({ issuer: card.issuerCode, last4: card.last4, done });
+    if (operator.session.role !== 'ADMIN' && (await this.cards.unlocksToday(card, action)) >= MAX_UNLOCKS_A_DAY) {
+      throw new ConflictException(`This card was unlocked ${MAX_UNLOCKS_A_DAY} times in the last 24 hours: ask an admin to look at it.`);
+    }
+    const unlocked = action === 'PIN_UNLOCKED' ? await this.cards.unlockPin(id) : await this.cards.unlockPhone(id);
+    if (!unlocked) throw new NotFoundException('no such card');
+    await this.audit.record({ operator: operator.session.username, action, correlationId: req.id, card: unlocked, detail: { reason } });
+    const back = new URLSearchParams({ issuer: unlocked.issuerCode, last4: unlocked.last4, done: action === 'PIN_UNLOCKED' ? 'pin' : 'phone' });
     sendPage(reply, { redirect: `/console/cards?${back.toString()}` });
   }
 }
+
+/** Support's unlocks of one card in 24 hours; admins are not limited. */
+export const MAX_UNLOCKS_A_DAY = 3;

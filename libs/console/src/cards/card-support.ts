@@ -81,6 +81,19 @@ export class CardSupport {
     });
   }
 
+  /** The card's face (BIN and last 4) and issuer, as unlocks are recorded. */
+  async face(cardId: string): Promise<Unlocked | undefined> {
+    const card = await this.prisma.card.findUnique({ where: { id: cardId }, select: { bin: true, last4: true, issuer: { select: { code: true } } } });
+    return card ? { masked: face(card.bin, card.last4), last4: card.last4, issuerCode: card.issuer.code } : undefined;
+  }
+
+  /** How often this card (issuer and last 4) had this unlock in the last 24 hours, from the audit trail. */
+  async unlocksToday(card: Unlocked, action: 'PIN_UNLOCKED' | 'PHONE_UNLOCKED'): Promise<number> {
+    return this.prisma.auditEvent.count({
+      where: { channel: 'console', outcome: action, issuerCode: card.issuerCode, cardLast4: card.last4, at: { gte: new Date(Date.now() - 86_400_000) } },
+    });
+  }
+
   /** Clears the card's wrong-PIN count and lock (every channel shares them). */
   async unlockPin(cardId: string): Promise<Unlocked | undefined> {
     const card = await this.prisma.card.findUnique({ where: { id: cardId }, include: { issuer: true } });

@@ -18,7 +18,10 @@ function lockCell(session: ConsoleSession, locked: boolean, tries: number, actio
   const state = locked ? `<strong>locked</strong> (${tries} wrong)` : `${tries} wrong`;
   if (!locked && tries === 0) return state;
   if (!can(session.role, 'cards.unlock')) return state;
-  return `${state} <form method="post" action="/console/cards/${esc(cardId)}/${action}" style="display:inline">${csrfField(session)}<button type="submit">${esc(label)}</button></form>`;
+  const reason = `${action}-reason-${cardId}`;
+  return `${state} <form method="post" action="/console/cards/${esc(cardId)}/${action}" class="unlock">${csrfField(session)}
+<label for="${esc(reason)}">Reason or ticket</label><input id="${esc(reason)}" name="reason" required maxlength="200" autocomplete="off">
+<button type="submit">${esc(label)}</button></form>`;
 }
 
 /** Support's card page: look up by issuer and last 4, the card's locks, its recent queries. */

@@ -17,6 +17,7 @@ a:focus,button:focus,input:focus,select:focus{outline:3px solid #f9a825;outline-
 .panel{background:#fff;border:1px solid #d0d4da;border-radius:8px;padding:1rem;margin:0 0 1rem;overflow-x:auto}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}.wide{grid-column:1/-1}
+form.unlock{margin:.4rem 0}form.unlock label{font-weight:400;font-size:.9rem;margin:0 0 .2rem}form.unlock input{margin-right:.5rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem 1rem}
 .error{background:#fdecea;border-left:4px solid #a61b1b;padding:.5rem 1rem}
