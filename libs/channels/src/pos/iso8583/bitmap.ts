@@ -3,7 +3,6 @@ import { Iso8583Error } from './iso8583.error.js';
 import type { BitmapEncoding } from './message-spec.js';
 
 const BITMAP_BYTES = 8;
-const HEX = /^[0-9A-Fa-f]{16}$/;
 
 /** Bit n (1-based, most significant bit of the first byte is bit 1) of a 16-byte bitmap pair. */
 export const isSet = (bits: Buffer, n: number): boolean => ((bits[(n - 1) >> 3] ?? 0) & (0x80 >> ((n - 1) & 7))) !== 0;
@@ -24,8 +23,16 @@ export function buildBitmap(fieldNumbers: Iterable<number>): Buffer {
   return bits;
 }
 
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
 export function encodeBitmap(encoding: BitmapEncoding, bits: Buffer): Buffer {
-  return encoding === 'binary' ? Buffer.from(bits) : Buffer.from(bits.toString('hex').toUpperCase(), 'latin1');
+  if (encoding === 'binary') return Buffer.from(bits);
+  const out = Buffer.allocUnsafe(2 * bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    out[2 * i] = HEX_DIGITS[bits[i] >> 4];
+    out[2 * i + 1] = HEX_DIGITS[bits[i] & 0x0f];
+  }
+  return out;
 }
 
 /**
@@ -35,20 +42,39 @@ export function encodeBitmap(encoding: BitmapEncoding, bits: Buffer): Buffer {
  */
 export function readBitmap(encoding: BitmapEncoding, reader: ByteReader): Buffer {
   const bits = Buffer.alloc(2 * BITMAP_BYTES);
-  readOne(encoding, reader).copy(bits, 0);
+  readOne(encoding, reader, bits, 0);
   if (isSet(bits, 1)) {
     const offset = reader.offset;
-    const secondary = readOne(encoding, reader);
-    if (secondary.every((b) => b === 0)) throw new Iso8583Error('BAD_BITMAP', 'unpack', { offset });
-    secondary.copy(bits, BITMAP_BYTES);
+    readOne(encoding, reader, bits, BITMAP_BYTES);
+    if (!anyBit(bits, BITMAP_BYTES)) throw new Iso8583Error('BAD_BITMAP', 'unpack', { offset });
   }
   return bits;
 }
 
-function readOne(encoding: BitmapEncoding, reader: ByteReader): Buffer {
-  if (encoding === 'binary') return reader.take(BITMAP_BYTES);
+/** One bitmap into `bits` at `at`: 8 raw bytes, or 16 hex characters read digit by digit (no string). */
+function readOne(encoding: BitmapEncoding, reader: ByteReader, bits: Buffer, at: number): void {
+  if (encoding === 'binary') {
+    reader.take(BITMAP_BYTES).copy(bits, at);
+    return;
+  }
   const offset = reader.offset;
-  const text = reader.take(2 * BITMAP_BYTES).toString('latin1');
-  if (!HEX.test(text)) throw new Iso8583Error('BAD_BITMAP', 'unpack', { offset });
-  return Buffer.from(text, 'hex');
+  const text = reader.take(2 * BITMAP_BYTES);
+  for (let i = 0; i < BITMAP_BYTES; i++) {
+    const high = hexValue(text[2 * i]);
+    const low = hexValue(text[2 * i + 1]);
+    if (high < 0 || low < 0) throw new Iso8583Error('BAD_BITMAP', 'unpack', { offset });
+    bits[at + i] = (high << 4) | low;
+  }
+}
+
+/** 0-15 for an ASCII hex digit (either case), else -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
+
+function anyBit(bits: Buffer, from: number): boolean {
+  for (let i = from; i < bits.length; i++) if (bits[i] !== 0) return true;
+  return false;
 }

@@ -15,11 +15,22 @@ export class ByteReader {
   }
 
   take(count: number, field?: number): Buffer {
+    const start = this.skip(count, field);
+    return this.bytes.subarray(start, start + count);
+  }
+
+  /** Moves past `count` bytes and answers where they start in `frame` (no view made). */
+  skip(count: number, field?: number): number {
     if (count > this.remaining) {
       throw new Iso8583Error('TRUNCATED', 'unpack', { field, offset: this.position, expected: count, actual: this.remaining });
     }
-    const slice = this.bytes.subarray(this.position, this.position + count);
+    const start = this.position;
     this.position += count;
-    return slice;
+    return start;
+  }
+
+  /** The bytes being read. */
+  get frame(): Buffer {
+    return this.bytes;
   }
 }

@@ -1,6 +1,6 @@
 import { buildBitmap, encodeBitmap, isSet, readBitmap } from './bitmap.js';
 import { ByteReader } from './byte-reader.js';
-import { packField, unpackField } from './field-codec.js';
+import { packField, packFieldText, unpackField } from './field-codec.js';
 import type { FieldSpec } from './field-spec.js';
 import { Iso8583Error } from './iso8583.error.js';
 import type { Iso8583Message, Iso8583MessageInput, MessageSpec } from './message-spec.js';
@@ -86,17 +86,31 @@ export function padNumeric(spec: MessageSpec, number: number, value: string): st
 function packWithOffsets(spec: MessageSpec, message: Iso8583MessageInput): Packed {
   if (!MTI.test(message.mti)) throw new Iso8583Error('BAD_MTI', 'pack', { offset: 0 });
   const numbers = [...message.fields.keys()].sort((a, b) => a - b);
-  const parts: Buffer[] = [spec.mti.encode(message.mti), encodeBitmap(spec.bitmap, buildBitmap(numbers))];
+  // ASCII profiles: the frame as one latin1 string, one Buffer at the end (no Buffer per field).
+  const parts: Array<Buffer | string> = [
+    spec.mti.wireText ? spec.mti.wireText(message.mti) : spec.mti.encode(message.mti),
+    encodeBitmap(spec.bitmap, buildBitmap(numbers)),
+  ];
+  let text = typeof parts[0] === 'string';
   let offset = parts[0].length + parts[1].length;
   const fieldOffsets = new Map<number, number>();
   for (const n of numbers) {
     const field = specFor(spec, n, offset);
-    const bytes = packField(n, field, message.fields.get(n) ?? '', offset);
+    const value = message.fields.get(n) ?? '';
+    // A field's text where the profile is text on the wire, else its bytes.
+    const piece = packFieldText(n, field, value, offset) ?? packField(n, field, value, offset);
+    if (typeof piece !== 'string') text = false;
     fieldOffsets.set(n, offset);
-    parts.push(bytes);
-    offset += bytes.length;
+    parts.push(piece);
+    offset += piece.length;
   }
-  return { bytes: Buffer.concat(parts), fieldOffsets };
+  if (text && spec.bitmap === 'hex') {
+    let frame = parts[0] as string;
+    frame += (parts[1] as Buffer).toString('latin1');
+    for (let i = 2; i < parts.length; i++) frame += parts[i] as string;
+    return { bytes: Buffer.from(frame, 'latin1'), fieldOffsets };
+  }
+  return { bytes: Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p))), fieldOffsets };
 }
 
 /** Field 1 and anything outside 2-128 is refused even if a spec were to define it. */

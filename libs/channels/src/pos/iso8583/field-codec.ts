@@ -15,6 +15,25 @@ const isSpacePadded = (field: FieldSpec): boolean => isFixed(field) && (field.ty
  * its padding would send a different amount (callers who mean it use `padNumeric`).
  */
 export function packField(number: number, field: FieldSpec, value: string, offset: number): Buffer {
+  const units = checkForPacking(number, field, value, offset);
+  if (!isFixed(field)) return Buffer.concat([field.prefix.encode(units), field.encoder.encode(value)]);
+  return field.encoder.encode(units === field.length ? value : value.padEnd(field.length, ' '));
+}
+
+/**
+ * `packField`'s bytes as the string whose latin1 bytes they are, when the field's encoder and
+ * prefix are text on the wire (ASCII profiles); undefined otherwise. Same checks, same errors.
+ */
+export function packFieldText(number: number, field: FieldSpec, value: string, offset: number): string | undefined {
+  const { encoder, prefix } = field;
+  if (!encoder.wireText || !prefix.text) return undefined;
+  const units = checkForPacking(number, field, value, offset);
+  if (!isFixed(field)) return prefix.text(units) + encoder.wireText(value);
+  return encoder.wireText(units === field.length ? value : value.padEnd(field.length, ' '));
+}
+
+/** The value's units once it is known to fit the field (a short fixed value only if space-padded). */
+function checkForPacking(number: number, field: FieldSpec, value: string, offset: number): number {
   const fail = (code: Iso8583ErrorCode, expected?: number, actual?: number): Iso8583Error =>
     new Iso8583Error(code, 'pack', { field: number, offset, expected, actual });
 
@@ -22,11 +41,8 @@ export function packField(number: number, field: FieldSpec, value: string, offse
   if (field.type === 'b' && value.length % 2 === 1) throw fail('BAD_LENGTH');
   const units = unitsOf(field.type, value);
   if (units > field.length) throw fail('FIELD_TOO_LONG', field.length, units);
-
-  if (!isFixed(field)) return Buffer.concat([field.prefix.encode(units), field.encoder.encode(value)]);
-  if (units === field.length) return field.encoder.encode(value);
-  if (isSpacePadded(field)) return field.encoder.encode(value.padEnd(field.length, ' '));
-  throw fail('BAD_LENGTH', field.length, units);
+  if (isFixed(field) && units !== field.length && !isSpacePadded(field)) throw fail('BAD_LENGTH', field.length, units);
+  return units;
 }
 
 /**
@@ -47,7 +63,12 @@ export function unpackField(number: number, field: FieldSpec, reader: ByteReader
   }
 
   const dataOffset = reader.offset;
-  const value = field.encoder.decode(reader.take(field.encoder.wireLength(units), number), units);
+  const wire = field.encoder.wireLength(units);
+  const encoder = field.encoder;
+  const value = encoder.decodeRange
+    ? encoder.decodeRange(reader.frame, reader.skip(wire, number), dataOffset + wire, units)
+    : encoder.decode(reader.take(wire, number), units);
   if (value === undefined || !inCharacterSet(field.type, value)) throw fail(charsetCode(field.type), dataOffset);
-  return isSpacePadded(field) ? value.replace(/ +$/, '') : value;
+  // The value is in its character set, where a space is the only white space: trimEnd is the pad.
+  return isSpacePadded(field) && value.endsWith(' ') ? value.trimEnd() : value;
 }

@@ -13,6 +13,8 @@ export interface LengthPrefix {
   /** Bytes the prefix takes on the wire. */
   readonly size: number;
   encode(length: number): Buffer;
+  /** For prefixes whose wire bytes are the latin1 bytes of a string: that string (optional, as `Encoder.wireText`). */
+  text?(length: number): string;
   /** The length, or undefined when the bytes are not a length in this encoding. */
   decode(bytes: Buffer): number | undefined;
 }
@@ -21,10 +23,21 @@ type Digits = 2 | 3;
 
 const DIGITS = /^[0-9]+$/;
 const parseDigits = (text: string | undefined): number | undefined => (text !== undefined && DIGITS.test(text) ? Number(text) : undefined);
+/** ASCII digits read from the bytes themselves (no string, no regular expression): the hot path's every variable field. */
+const asciiDigits = (bytes: Buffer): number | undefined => {
+  if (bytes.length === 0) return undefined;
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const d = bytes[i] - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return n;
+};
 const decimal = (length: number, digits: Digits): string => String(length).padStart(digits, '0');
 
 /** No prefix: the spec's length is the field's length. */
-export const FIXED: LengthPrefix = { name: 'fixed', digits: 0, size: 0, encode: () => Buffer.alloc(0), decode: () => undefined };
+export const FIXED: LengthPrefix = { name: 'fixed', digits: 0, size: 0, encode: () => Buffer.alloc(0), text: () => '', decode: () => undefined };
 
 /** "LL"/"LLL" as ASCII digits (jPOS IFA_LLCHAR, IFA_LLLCHAR). */
 function asciiPrefix(digits: Digits): LengthPrefix {
@@ -33,7 +46,8 @@ function asciiPrefix(digits: Digits): LengthPrefix {
     digits,
     size: digits,
     encode: (length) => Buffer.from(decimal(length, digits), 'latin1'),
-    decode: (bytes) => parseDigits(bytes.toString('latin1')),
+    text: (length) => decimal(length, digits),
+    decode: asciiDigits,
   };
 }
 

@@ -5,5 +5,13 @@ export const ascii: Encoder = {
   name: 'ascii',
   wireLength: (units) => units,
   encode: (value) => Buffer.from(value, 'latin1'),
-  decode: (bytes) => (bytes.every((b) => b < 0x80) ? bytes.toString('latin1') : undefined),
+  wireText: (value) => value,
+  decode: (bytes) => (isSevenBit(bytes, 0, bytes.length) ? bytes.toString('latin1') : undefined),
+  decodeRange: (frame, start, end) => (isSevenBit(frame, start, end) ? frame.toString('latin1', start, end) : undefined),
 };
+
+/** A plain loop: `Uint8Array.prototype.every` with a callback costs more than the decode itself. */
+function isSevenBit(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+}

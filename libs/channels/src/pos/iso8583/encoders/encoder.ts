@@ -11,4 +11,11 @@ export interface Encoder {
   encode(value: string): Buffer;
   /** `bytes` is exactly `wireLength(units)` long; undefined when they are not valid in this encoding. */
   decode(bytes: Buffer, units: number): string | undefined;
+  /** For encoders whose wire bytes are the latin1 bytes of a string: that string (optional; lets `pack` build one string). */
+  wireText?(value: string): string;
+  /**
+   * The same as `decode(frame.subarray(start, end), units)` without the view (optional: the
+   * codec's hot path, where a Buffer view per field costs more than the decode).
+   */
+  decodeRange?(frame: Buffer, start: number, end: number, units: number): string | undefined;
 }

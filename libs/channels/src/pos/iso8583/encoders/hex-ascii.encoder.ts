@@ -11,6 +11,7 @@ export const hexAscii: Encoder = {
   name: 'hex-ascii',
   wireLength: (units) => units * 2,
   encode: (hex) => Buffer.from(hex.toUpperCase(), 'latin1'),
+  wireText: (hex) => hex.toUpperCase(),
   decode: (bytes) => {
     const text = bytes.toString('latin1');
     return HEX.test(text) ? text.toUpperCase() : undefined;
