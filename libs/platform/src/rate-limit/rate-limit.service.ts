@@ -101,39 +101,33 @@ export class RateLimitService {
   }
 
   async consume(dimension: RateDimension, key: string): Promise<RateDecision> {
-    try {
-      await this.limiters[dimension].consume(key);
-      return { allowed: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        return { allowed: false, retryAfterMs: Math.max(rejection.msBeforeNext, 1) };
-      }
-      throw rejection;
-    }
+    const [decision] = await this.consumeEach([[dimension, key]]);
+    return decision ?? ALLOWED;
   }
 
   /**
-   * One hit against each (dimension, key), the same as `consume` on each: on Redis one script
-   * (one command, one round trip); while Redis is not ready, each limit's in-memory insurance.
+   * One hit against each (dimension, key), all limits counted the one way: on Redis one script (one
+   * command, one round trip) with rate-limiter-flexible's keys and window; while Redis is not ready,
+   * each limit's in-memory insurance; in embedded mode, the in-memory limiters.
    */
   async consumeEach(hits: ReadonlyArray<readonly [RateDimension, string]>): Promise<RateDecision[]> {
-    if (!this.redis) return Promise.all(hits.map(([dimension, key]) => this.consume(dimension, key)));
     let counted: number[] | undefined;
-    if (this.redis.status === 'ready') {
+    if (this.redis?.status === 'ready') {
       const keys = hits.map(([dimension, key]) => `${this.prefix}:rl:${dimension}:${key}`);
       const seconds = hits.map(([dimension]) => String(this.limits[dimension].durationSeconds));
       counted = await this.redis.saldoIncrEach(hits.length, ...keys, ...seconds).catch(() => undefined);
     }
-    if (!counted) return Promise.all(hits.map(([dimension, key]) => this.consumeInsured(dimension, key)));
-    return hits.map(([dimension], i) => {
-      const consumed = counted[2 * i];
-      return consumed > this.limits[dimension].points ? { allowed: false, retryAfterMs: Math.max(counted[2 * i + 1], 1) } : ALLOWED;
-    });
+    if (!counted) return Promise.all(hits.map(([dimension, key]) => this.consumeInMemory(dimension, key)));
+    const shared = counted;
+    return hits.map(([dimension], i) =>
+      (shared[2 * i] ?? 0) > this.limits[dimension].points ? { allowed: false, retryAfterMs: Math.max(shared[2 * i + 1] ?? 0, 1) } : ALLOWED,
+    );
   }
 
-  private async consumeInsured(dimension: RateDimension, key: string): Promise<RateDecision> {
+  /** The in-memory count: the insurance limiter while Redis is away, the only limiter without Redis. */
+  private async consumeInMemory(dimension: RateDimension, key: string): Promise<RateDecision> {
     try {
-      await (this.insurance.get(dimension) as RateLimiterMemory).consume(key);
+      await (this.insurance.get(dimension) ?? this.limiters[dimension]).consume(key);
       return ALLOWED;
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(rejection.msBeforeNext, 1) };
