@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { hmacKcv } from '../../libs/hsm/src/software/kcv.js';
 import { LoadedKey } from '../../libs/hsm/src/software/loaded-key.js';
 
-// LoadedKey computes HMAC-SHA-256 from its padded key blocks (two one-shot hashes): it must
-// equal node:crypto's HMAC for every key length, short, one block and longer than a block.
+// The PAN hash key's HMAC-SHA-256 must equal the standard one for every key length: short, one
+// block, and longer than a block (hashed first).
 describe('LoadedKey.hmacSha256', () => {
   it.each([1, 16, 32, 63, 64, 65, 100])('equals createHmac for a %i-byte key', (length) => {
     const clear = randomBytes(length);

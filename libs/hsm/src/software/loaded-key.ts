@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { CryptoError } from '../crypto.port.js';
 import { AesKey } from './aes.js';
@@ -9,29 +9,11 @@ import { TdesKey } from './tdes.js';
 type Material =
   | { algorithm: 'TDES'; key: TdesKey }
   | { algorithm: 'AES'; key: AesKey }
-  | { algorithm: 'HMAC'; inner: Buffer; outer: Buffer };
-
-const SHA256_BLOCK = 64;
-
-/**
- * RFC 2104 with the key's two padded blocks made once: HMAC(K, m) = H(K⊕opad ‖ H(K⊕ipad ‖ m)).
- * Two one-shot hashes per message cost about a third of a createHmac (an HMAC object and its two
- * digest contexts per call), which every PAN hash paid.
- */
-function hmacPads(clear: Uint8Array): { inner: Buffer; outer: Buffer } {
-  const key = clear.length > SHA256_BLOCK ? hash('sha256', clear, 'buffer') : clear;
-  const inner = Buffer.alloc(SHA256_BLOCK, 0x36);
-  const outer = Buffer.alloc(SHA256_BLOCK, 0x5c);
-  for (let i = 0; i < key.length; i++) {
-    inner[i] ^= key[i];
-    outer[i] ^= key[i];
-  }
-  return { inner, outer };
-}
+  | { algorithm: 'HMAC'; key: KeyObject };
 
 /**
  * A key unwrapped from the store, ready to use: its label plus the algorithm object built once
- * (TDES/AES contexts, HMAC padded key blocks), so the hot path never re-parses or re-schedules a key.
+ * (TDES/AES contexts, HMAC KeyObject), so the hot path never re-parses or re-schedules a key.
  * Its string, JSON and inspect forms show only ref, type and KCV.
  */
 export class LoadedKey {
@@ -72,7 +54,7 @@ export class LoadedKey {
         break;
       }
       case 'HMAC':
-        material = { algorithm: 'HMAC', ...hmacPads(clear) };
+        material = { algorithm: 'HMAC', key: createSecretKey(clear) };
         kcv = hmacKcv(clear);
         break;
     }
@@ -99,9 +81,7 @@ export class LoadedKey {
   /** HMAC-SHA-256 under this key. */
   hmacSha256(data: string | Uint8Array): Buffer {
     if (this.#material.algorithm !== 'HMAC') throw this.#wrongAlgorithm('HMAC');
-    const { inner, outer } = this.#material;
-    const message = typeof data === 'string' ? Buffer.from(data) : data;
-    return hash('sha256', Buffer.concat([outer, hash('sha256', Buffer.concat([inner, message]), 'buffer')]), 'buffer');
+    return createHmac('sha256', this.#material.key).update(data).digest();
   }
 
   #wrongAlgorithm(wanted: KeyAlgorithm): CryptoError {
