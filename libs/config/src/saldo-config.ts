@@ -5,7 +5,8 @@ export class ConfigError extends Error {}
 /** The one typed configuration object, built once at start-up from the environment. */
 export class SaldoConfig {
   readonly production: boolean;
-  readonly http: { host: string; port: number; publicBaseUrl: string; trustedProxies: string[] };
+  /** `publicOrigin`: the scheme, host and port of PUBLIC_BASE_URL, what a browser sends as Origin with our own forms. */
+  readonly http: { host: string; port: number; publicBaseUrl: string; publicOrigin: string; trustedProxies: string[] };
   readonly logging: { level: string; file: string | undefined };
   readonly database:
     | { driver: 'postgres'; url: string; poolSize: number }
@@ -84,6 +85,7 @@ export class SaldoConfig {
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+      publicOrigin: new URL(e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).origin,
       trustedProxies: e.TRUST_PROXY?.split(',') ?? [],
     };
     this.logging = { level: e.LOG_LEVEL, file: e.LOG_FILE };

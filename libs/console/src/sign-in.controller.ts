@@ -39,7 +39,7 @@ export class SignInController {
   @Post('sign-in')
   async submit(@Req() req: FastifyRequest, @Body() form: PostedForm, @Res() reply: FastifyReply): Promise<void> {
     // A sign-in form posted from another site would sign the browser into someone else's account.
-    if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
+    if (req.headers.origin !== this.config.http.publicOrigin) throw new ForbiddenException('forms are accepted from this site only');
     const username = field(form, 'username');
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(field(form, 'next'));

@@ -98,7 +98,7 @@ export class CardholderPageController {
   /** Forms are only taken from our own pages: a browser names the page a form came from. */
   private sameOrigin(req: FastifyRequest): void {
     const origin = req.headers.origin;
-    if (origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
+    if (origin !== this.config.http.publicOrigin) throw new ForbiddenException('forms are accepted from this site only');
   }
 }
 

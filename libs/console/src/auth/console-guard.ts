@@ -52,7 +52,7 @@ export class ConsoleGuard implements CanActivate {
     const found = await this.sessions.find(req.headers.cookie, !refreshing);
     if (!found) throw new UnauthorizedException('sign in to the console');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) throw new ForbiddenException('forms are accepted from this site only');
+      if (req.headers.origin !== this.config.http.publicOrigin) throw new ForbiddenException('forms are accepted from this site only');
       const csrf = (req.body as Record<string, unknown> | undefined)?.csrf;
       if (!equalTokens(csrf, found.session.csrf)) throw new ForbiddenException('this form has expired: reload the page and try again');
     }

@@ -104,7 +104,7 @@ export class PartnerAdmin {
     }
   }
 
-  /** A new secret: the old one stops working at once; tokens already issued live until they expire. */
+  /** A new secret: the old one stops working at once, and the pipeline refuses the tokens it got (rotatedAt). */
   async rotate(id: string): Promise<Change<IssuedSecret>> {
     const client = await this.prisma.partnerClient.findUnique({ where: { id }, select: { status: true } });
     if (!client) return refused(404, 'No such partner client.');

@@ -115,7 +115,7 @@ export class QueuesBoard implements OnModuleInit {
     this.admitted.set(req, session);
     if (req.method === 'GET' || req.method === 'HEAD') return undefined;
     // A change: from our own pages only (the session cookie is SameSite=Strict as well), and on the record before it is made.
-    if (req.headers.origin !== new URL(this.config.http.publicBaseUrl).origin) {
+    if (req.headers.origin !== this.config.http.publicOrigin) {
       return reply.code(403).header('cache-control', 'no-store').send({ error: 'changes are accepted from this site only' });
     }
     if (!FROM_THE_BOARD.has(`${req.method} ${req.routeOptions.url ?? ''}`)) {

@@ -10,7 +10,6 @@ export type CardFromMessage =
   | { readonly ok: true; readonly qrToken: string; readonly source: 'qr' }
   | { readonly ok: false; readonly problem: string };
 
-
 const TRACK2 = /^(\d{12,19})[=D](\d{4})?/;
 
 /**
