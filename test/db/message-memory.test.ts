@@ -1,11 +1,10 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryMessageMemory, type MessageMemory } from '#platform';
 import { RedisMessageMemory } from '../../libs/platform/src/memory/redis-message-memory.js';
+import { RespConnection } from '../../libs/platform/src/redis/resp-connection.js';
 import { REDIS_URL, uniquePrefix } from '../support/databases.js';
 
-const redis = new Redis(REDIS_URL, { lazyConnect: true });
-redis.on('error', () => undefined);
+const redis = new RespConnection(REDIS_URL);
 afterAll(() => redis.quit());
 
 const drivers: Array<[string, () => MessageMemory]> = [

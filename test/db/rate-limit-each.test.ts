@@ -14,9 +14,10 @@ describe.each(modes)('RateLimitService.consumeEach (%s)', (_name, env) => {
   const config = new SaldoConfig({ ...env, DATABASE_URL: 'postgresql://x@127.0.0.1/x', RATE_CARD_PER_MINUTE: '2', RATE_TERMINAL_PER_MINUTE: '3' });
   const redis = new RedisConnections(config);
   const limits = new RateLimitService(config, redis);
-  const limiter = redis.limiter;
-  // Before the connection is ready the insurance limiter would answer: wait, so the script is what is tested.
+  // Before the connections are ready the insurance limiter would answer: wait, so the script is what is tested.
   beforeAll(async () => {
+    await redis.general?.send(['PING']);
+    const limiter = redis.limiter;
     if (limiter && limiter.status !== 'ready') await new Promise((resolve) => limiter.once('ready', resolve));
   });
   afterAll(() => redis.onApplicationShutdown());
@@ -39,7 +40,7 @@ describe.each(modes)('RateLimitService.consumeEach (%s)', (_name, env) => {
       [true, false],
       [false, false],
     ]);
-    if (limiter) expect(await limiter.get(`${env.REDIS_PREFIX}:rl:card:card-each`)).toBe('4');
+    if (redis.limiter) expect(await redis.limiter.get(`${env.REDIS_PREFIX}:rl:card:card-each`)).toBe('4');
   });
 
   it('shares its counts with consume, isExceeded and reset', async () => {

@@ -5,9 +5,9 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
 import { SaldoConfig } from '#config';
 import { RedisConnections } from '../redis/redis-connections.js';
+import { RespScript, type RespConnection } from '../redis/resp-connection.js';
 
 /** What a limit is counted per. Keys must never hold a PAN: cards are keyed by the PAN's keyed hash. */
 export type RateDimension = 'card' | 'partner' | 'terminal' | 'phone' | 'auth-failure' | 'auth-failure-ip';
@@ -28,7 +28,7 @@ interface Limit {
  * rate-limiter-flexible's own fixed-window script (the same keys, counts and expiry), for each
  * key in turn: several limits counted in one command, where the library sends one per limit.
  */
-const INCR_EACH = `
+const INCR_EACH = new RespScript(`
 local out = {}
 for i, key in ipairs(KEYS) do
   local secs = ARGV[i]
@@ -42,9 +42,7 @@ for i, key in ipairs(KEYS) do
   out[#out + 1] = consumed
   out[#out + 1] = ttl
 end
-return out`;
-
-type IncrEach = (numberOfKeys: number, ...keysThenSeconds: string[]) => Promise<number[]>;
+return out`);
 
 /**
  * One limiter per dimension, shared by every gateway instance through Redis, with an in-memory
@@ -57,7 +55,7 @@ export class RateLimitService {
   private readonly limits: Record<RateDimension, Limit>;
   private readonly prefix: string;
   /** The shared counters' connection (undefined in embedded mode) and their insurance, as the library uses them. */
-  private readonly redis: (Redis & { saldoIncrEach: IncrEach }) | undefined;
+  private readonly redis: RespConnection | undefined;
   private readonly insurance = new Map<RateDimension, RateLimiterMemory>();
 
   constructor(@Inject(SaldoConfig) config: SaldoConfig, @Inject(RedisConnections) redis: RedisConnections) {
@@ -71,10 +69,7 @@ export class RateLimitService {
       'auth-failure-ip': { points: r.authFailuresPer15Minutes * IP_FAILURE_FACTOR, durationSeconds: 900 },
     });
     const prefix = (this.prefix = config.redis?.prefix ?? 'saldo');
-    if (redis.limiter) {
-      redis.limiter.defineCommand('saldoIncrEach', { lua: INCR_EACH });
-      this.redis = redis.limiter as Redis & { saldoIncrEach: IncrEach };
-    }
+    this.redis = redis.general;
     const build = (dimension: RateDimension): RateLimiterAbstract => {
       const { points, durationSeconds: duration } = limits[dimension];
       const keyPrefix = `${prefix}:rl:${dimension}`;
@@ -112,10 +107,10 @@ export class RateLimitService {
    */
   async consumeEach(hits: ReadonlyArray<readonly [RateDimension, string]>): Promise<RateDecision[]> {
     let counted: number[] | undefined;
-    if (this.redis?.status === 'ready') {
+    if (this.redis?.ready) {
       const keys = hits.map(([dimension, key]) => `${this.prefix}:rl:${dimension}:${key}`);
-      const seconds = hits.map(([dimension]) => String(this.limits[dimension].durationSeconds));
-      counted = await this.redis.saldoIncrEach(hits.length, ...keys, ...seconds).catch(() => undefined);
+      const seconds = hits.map(([dimension]) => this.limits[dimension].durationSeconds);
+      counted = await this.redis.evalScript(INCR_EACH, keys, seconds).then(counts, () => undefined);
     }
     if (!counted) return Promise.all(hits.map(([dimension, key]) => this.consumeInMemory(dimension, key)));
     const shared = counted;
@@ -148,4 +143,9 @@ export class RateLimitService {
   async reset(dimension: RateDimension, key: string): Promise<void> {
     await this.limiters[dimension].delete(key);
   }
+}
+
+/** The script's answer: [count, ttl] per key; anything else counts as Redis not answering. */
+function counts(value: unknown): number[] | undefined {
+  return Array.isArray(value) && value.every((n) => typeof n === 'number') ? value : undefined;
 }

@@ -1,0 +1,125 @@
+/** A reply as RESP2 carries it: bulk and simple strings as text, integers, nil, arrays, or an error reply. */
+export type RespValue = string | number | null | RespError | RespValue[];
+
+/** An error reply from Redis (`-ERR …`, `-NOSCRIPT …`): the command failed, the connection is fine. */
+export class RespError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RespError';
+  }
+}
+
+/** A protocol violation: the stream cannot be trusted any more and the connection must be dropped. */
+export class RespProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RespProtocolError';
+  }
+}
+
+const INCOMPLETE = Symbol('incomplete');
+type Read = RespValue | typeof INCOMPLETE;
+const CR = 13;
+
+/**
+ * Reads RESP2 replies out of a byte stream that arrives in arbitrary chunks: each complete reply
+ * goes to `onReply` in order; a partial one waits for the next chunk (it is read again from its
+ * start then, which costs little for the short replies of the hot path).
+ */
+export class RespReader {
+  #buffer: Buffer | undefined;
+  #at = 0;
+
+  constructor(private readonly onReply: (value: RespValue) => void) {}
+
+  push(chunk: Buffer): void {
+    const rest = this.#buffer;
+    this.#buffer = rest && this.#at < rest.length ? Buffer.concat([rest.subarray(this.#at), chunk]) : chunk;
+    this.#at = 0;
+    const buffer = this.#buffer;
+    while (this.#at < buffer.length) {
+      const start = this.#at;
+      const value = this.#read(buffer);
+      if (value === INCOMPLETE) {
+        this.#at = start;
+        return;
+      }
+      this.onReply(value);
+    }
+    this.#buffer = undefined;
+    this.#at = 0;
+  }
+
+  /** Forgets a partial reply (the connection it came from is gone). */
+  reset(): void {
+    this.#buffer = undefined;
+    this.#at = 0;
+  }
+
+  #read(buffer: Buffer): Read {
+    if (this.#at >= buffer.length) return INCOMPLETE;
+    const type = buffer[this.#at];
+    this.#at++;
+    switch (type) {
+      case 0x2b /* + */:
+        return this.#line(buffer);
+      case 0x2d /* - */: {
+        const line = this.#line(buffer);
+        return line === INCOMPLETE ? INCOMPLETE : new RespError(line);
+      }
+      case 0x3a /* : */:
+        return this.#integer(buffer);
+      case 0x24 /* $ */: {
+        const length = this.#integer(buffer);
+        if (length === INCOMPLETE) return INCOMPLETE;
+        if (length < 0) return null;
+        const end = this.#at + length;
+        if (end + 2 > buffer.length) return INCOMPLETE;
+        if (buffer[end] !== CR) throw new RespProtocolError('a bulk string is longer than its length says');
+        const text = buffer.toString('utf8', this.#at, end);
+        this.#at = end + 2;
+        return text;
+      }
+      case 0x2a /* * */: {
+        const count = this.#integer(buffer);
+        if (count === INCOMPLETE) return INCOMPLETE;
+        if (count < 0) return null;
+        const items: RespValue[] = [];
+        for (let i = 0; i < count; i++) {
+          const item = this.#read(buffer);
+          if (item === INCOMPLETE) return INCOMPLETE;
+          items.push(item);
+        }
+        return items;
+      }
+      default:
+        throw new RespProtocolError(`unexpected reply type byte ${type}`);
+    }
+  }
+
+  #line(buffer: Buffer): string | typeof INCOMPLETE {
+    const cr = buffer.indexOf(CR, this.#at);
+    if (cr < 0 || cr + 1 >= buffer.length) return INCOMPLETE;
+    const text = buffer.toString('utf8', this.#at, cr);
+    this.#at = cr + 2;
+    return text;
+  }
+
+  #integer(buffer: Buffer): number | typeof INCOMPLETE {
+    let at = this.#at;
+    const negative = buffer[at] === 0x2d;
+    if (negative) at++;
+    let value = 0;
+    for (; at < buffer.length; at++) {
+      const c = buffer[at];
+      if (c === CR) {
+        if (at + 1 >= buffer.length) return INCOMPLETE;
+        this.#at = at + 2;
+        return negative ? -value : value;
+      }
+      if (c < 0x30 || c > 0x39) throw new RespProtocolError('a RESP integer holds a non-digit');
+      value = value * 10 + (c - 0x30);
+    }
+    return INCOMPLETE;
+  }
+}

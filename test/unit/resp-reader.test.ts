@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RespError, RespProtocolError, RespReader, type RespValue } from '../../libs/platform/src/redis/resp-reader.js';
+
+const STREAM = Buffer.from(
+  '+OK\r\n' + ':42\r\n' + ':-7\r\n' + '$4\r\nhé!\r\n' + '$-1\r\n' + '$0\r\n\r\n' + '-NOSCRIPT No matching script\r\n' + '*3\r\n:1\r\n$2\r\nab\r\n*1\r\n$-1\r\n' + '*-1\r\n' + '*0\r\n',
+);
+const EXPECTED: unknown[] = ['OK', 42, -7, 'hé!', null, '', 'error:NOSCRIPT No matching script', [1, 'ab', [null]], null, []];
+
+function readAll(chunks: Buffer[]): unknown[] {
+  const got: RespValue[] = [];
+  const reader = new RespReader((v) => got.push(v));
+  for (const chunk of chunks) reader.push(chunk);
+  return got.map((v) => (v instanceof RespError ? `error:${v.message}` : v));
+}
+
+describe('RespReader', () => {
+  it('reads every reply type from one chunk, in order', () => {
+    expect(readAll([STREAM])).toEqual(EXPECTED);
+  });
+
+  it('gives the same replies wherever the stream is cut, and one byte at a time', () => {
+    for (let cut = 1; cut < STREAM.length; cut++) {
+      expect(readAll([STREAM.subarray(0, cut), STREAM.subarray(cut)]), `cut at ${cut}`).toEqual(EXPECTED);
+    }
+    expect(readAll([...STREAM].map((b) => Buffer.from([b])))).toEqual(EXPECTED);
+  });
+
+  it('refuses a stream it cannot trust', () => {
+    expect(() => readAll([Buffer.from('?what\r\n')])).toThrow(RespProtocolError);
+    expect(() => readAll([Buffer.from(':12a\r\n')])).toThrow(/non-digit/);
+    expect(() => readAll([Buffer.from('$2\r\nabc\r\n')])).toThrow(/longer than its length/);
+  });
+});
