@@ -24,9 +24,35 @@ export class PgSqlClient extends SqlClient {
   }
 
   async query<Row>(statement: SqlStatement): Promise<Row[]> {
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values: [...statement.values] });
+    const result = await this.pool.query({ name: statement.name, text: statement.text, values: statement.values.map(arrayAsLiteral) });
     return result.rows as Row[];
   }
+}
+
+/**
+ * A one-level array of text, numbers, dates or nulls as PostgreSQL's array literal, built here:
+ * the batch statements pass arrays of hundreds of elements, and the driver's own conversion runs
+ * two regular expressions per element (a few per cent of the POS path's CPU). Anything else is
+ * left to the driver.
+ */
+export function arrayAsLiteral(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  let out = '{';
+  for (let i = 0; i < value.length; i++) {
+    const element: unknown = value[i];
+    let text: string;
+    if (element === null || element === undefined) text = 'NULL';
+    else if (typeof element === 'string') text = quoted(element);
+    else if (typeof element === 'number' || typeof element === 'bigint') text = String(element);
+    else if (element instanceof Date) text = quoted(element.toISOString());
+    else return value;
+    out += i === 0 ? text : ',' + text;
+  }
+  return out + '}';
+}
+
+function quoted(text: string): string {
+  return text.includes('"') || text.includes('\\') ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
 }
 
 export class PgliteSqlClient extends SqlClient {
