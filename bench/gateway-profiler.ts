@@ -14,6 +14,8 @@ import { join } from 'node:path';
 
 const dir = process.env.BENCH_PROFILE_DIR ?? '.';
 const intervalUs = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 500);
+/** Also sample allocations (every ~8 KB), including objects the GC has since collected. */
+const heap = process.env.BENCH_PROFILE_HEAP === '1';
 const session = new Session();
 session.connect();
 let running = false;
@@ -25,6 +27,14 @@ async function start(): Promise<void> {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: intervalUs });
   await session.post('Profiler.start');
+  if (heap) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 8192,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as never);
+  }
 }
 
 async function stop(): Promise<void> {
@@ -33,6 +43,11 @@ async function stop(): Promise<void> {
   const { profile } = await session.post('Profiler.stop');
   const file = join(dir, `gateway-${process.pid}-${++count}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
+  if (heap) {
+    const sampled = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(sampled.profile));
+    await session.post('HeapProfiler.disable');
+  }
   await session.post('Profiler.disable');
   process.send?.({ profile: file });
 }

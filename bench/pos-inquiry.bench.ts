@@ -66,6 +66,7 @@ const POOL_SIZE = Math.min(500_000, Math.max(100, Math.round(num('BENCH_POOL', 2
 const CONNECTIONS = Math.max(1, Math.round(num('BENCH_CONNECTIONS', 64)));
 const DEEP = Math.round(num('BENCH_DEEP_IN_FLIGHT', 4));
 const PROFILE = env.BENCH_PROFILE === '1';
+const GATEWAYS = Math.max(1, Math.round(num('BENCH_GATEWAYS', 1)));
 const PROFILE_DIR = env.BENCH_PROFILE_DIR ?? 'tmp-prof';
 const GATEWAY_NODE_ARGS = (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
@@ -412,6 +413,8 @@ export interface LoadRun {
 
 interface LoadOptions {
   readonly port: number;
+  /** Extra gateway ports: connection i goes to [port, ...morePorts][i % n]. */
+  readonly morePorts?: readonly number[];
   readonly connections: number;
   readonly depth: number;
   readonly warmupMs: number;
@@ -441,7 +444,8 @@ function openSocket(port: number): Promise<Socket> {
  */
 async function runLoad(pool: FramePool, o: LoadOptions): Promise<LoadRun> {
   const locator = new FieldLocator(SPEC);
-  const sockets = await Promise.all(Array.from({ length: o.connections }, () => openSocket(o.port)));
+  const ports = [o.port, ...(o.morePorts ?? [])];
+  const sockets = await Promise.all(Array.from({ length: o.connections }, (_, i) => openSocket(ports[i % ports.length])));
   const WARM = 0;
   const WINDOW = 1;
   const STOPPING = 2;
@@ -641,9 +645,9 @@ interface Gateway {
 }
 
 /** Starts the gateway process (its readiness is `gatewayReady`'s to wait for). */
-async function startGateway(dbUrl: string): Promise<Gateway> {
+async function startGateway(dbUrl: string, index = 0): Promise<Gateway> {
   const [httpPort, posPort] = [await freePort(), await freePort()];
-  const logFile = join(RESULTS, 'pos-gateway.log');
+  const logFile = join(RESULTS, index ? `pos-gateway-${index + 1}.log` : 'pos-gateway.log');
   const log = openSync(logFile, 'w');
   const nodeArgs = [
     '--max-old-space-size=192',
@@ -660,13 +664,13 @@ async function startGateway(dbUrl: string): Promise<Gateway> {
       POS_HOST: '127.0.0.1',
       POS_PORT: String(posPort),
       DATABASE_URL: dbUrl,
-      DATABASE_POOL_SIZE: '16',
+      DATABASE_POOL_SIZE: env.BENCH_DB_POOL ?? '16',
       REDIS_URL,
       REDIS_PREFIX,
       LOG_LEVEL: 'warn',
       RATE_CARD_PER_MINUTE: '1000000000',
       RATE_TERMINAL_PER_MINUTE: '1000000000',
-      ...(PROFILE ? { BENCH_PROFILE_DIR: PROFILE_DIR } : {}),
+      ...(PROFILE ? { BENCH_PROFILE_DIR: PROFILE_DIR, BENCH_PROFILE_HEAP: env.BENCH_PROFILE_HEAP ?? '0' } : {}),
     },
     // The profiler preload takes its orders over IPC.
     stdio: PROFILE ? ['ignore', log, log, 'ipc'] : ['ignore', log, log],
@@ -844,6 +848,7 @@ async function main(): Promise<void> {
       `${WARMUP_S} s warm-up + ${MEASURE_S} s measured each; pool of ${POOL_SIZE} frames`,
   );
   let gateway: Gateway | undefined;
+  const moreGateways: Gateway[] = [];
   let echo: { child: ChildProcess; port: number } | undefined;
   let failed = false;
   try {
@@ -852,6 +857,11 @@ async function main(): Promise<void> {
     gateway = gw;
     // Start-up work overlaps; none of it is measured.
     const [, pool, pgbenchDb] = await Promise.all([gatewayReady(gw), buildPool(POOL_SIZE), ensurePgbenchDatabase()]);
+    for (let g = 1; g < GATEWAYS; g++) {
+      const more = await startGateway(dbUrl, g);
+      moreGateways.push(more);
+      await gatewayReady(more);
+    }
     console.log(`pool: ${pool.frames.length} frames in ${pool.buildSeconds.toFixed(1)} s, mean ${pool.meanCounterOnes.toFixed(1)} one-bits per DUKPT counter; pgbench database ${pgbenchDb}`);
     echo = await startEcho();
     for (const l of await probe(gw.posPort, pool)) console.log(`probe: ${l}`);
@@ -859,6 +869,7 @@ async function main(): Promise<void> {
     const roles = new Map<number, string>([
       [process.pid, 'client'],
       [gw.child.pid!, 'server'],
+      ...moreGateways.map((g) => [g.child.pid!, 'server'] as [number, string]),
       [echo.child.pid!, 'echo'],
     ]);
     const idleFrom = snapshot(roles);
@@ -870,7 +881,7 @@ async function main(): Promise<void> {
     const commits = async () =>
       (await stats.query<{ n: string }>('SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1', [DB])).rows.reduce((n, r) => n + Number(r.n), 0);
     const load = (port: number, depth: number, hooks: Partial<LoadOptions> = {}) =>
-      runLoad(pool, { port, connections: CONNECTIONS, depth, warmupMs: WARMUP_S * 1000, measureMs: MEASURE_S * 1000, roles, ...(port === gw.posPort ? { commits } : {}), ...hooks });
+      runLoad(pool, { port, connections: CONNECTIONS, depth, warmupMs: WARMUP_S * 1000, measureMs: MEASURE_S * 1000, roles, ...(port === gw.posPort ? { commits, morePorts: moreGateways.map((g) => g.posPort) } : {}), ...hooks });
 
     const pgbenchRuns: PgbenchRun[] = [];
     const echoRuns: LoadRun[] = [];
@@ -987,6 +998,7 @@ async function main(): Promise<void> {
   } finally {
     await stop(echo?.child);
     await stop(gateway?.child);
+    for (const g of moreGateways) await stop(g.child);
     await dropRedisKeys(`${REDIS_PREFIX}:*`).catch((err: unknown) => console.error(`could not remove the bench's Redis keys ${REDIS_PREFIX}:*:`, err));
   }
   if (failed) {
