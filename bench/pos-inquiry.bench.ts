@@ -67,6 +67,8 @@ const CONNECTIONS = Math.max(1, Math.round(num('BENCH_CONNECTIONS', 64)));
 const DEEP = Math.round(num('BENCH_DEEP_IN_FLIGHT', 4));
 const PROFILE = env.BENCH_PROFILE === '1';
 const GATEWAYS = Math.max(1, Math.round(num('BENCH_GATEWAYS', 1)));
+/** BENCH_LEAN=0 skips the lean reference server's run. */
+const LEAN_RUN = env.BENCH_LEAN !== '0';
 const PROFILE_DIR = env.BENCH_PROFILE_DIR ?? 'tmp-prof';
 const GATEWAY_NODE_ARGS = (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
@@ -304,6 +306,8 @@ export interface CpuShares {
   /** % of one core over the window (200 = the whole 2-core machine). */
   server?: number;
   echo?: number;
+  /** The lean reference server (bench/pos-lean-server.ts). */
+  lean?: number;
   pg: number;
   pgOtherDatabases: number;
   redis: number;
@@ -376,10 +380,11 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuShares {
   const pct = (group: string) => round1((100 * (ticks.get(group) ?? 0)) / CLK_TCK / seconds);
   const has = (group: string) => [...b.procs.values()].some((s) => s.group === group);
   const machine = round1((100 * cpus().length * (b.machineBusy - a.machineBusy)) / Math.max(1, b.machineTotal - a.machineTotal));
-  const known = ['server', 'echo', 'pgbench', 'pg', 'redis', 'client'].reduce((n, g) => n + pct(g), 0);
+  const known = ['server', 'echo', 'lean', 'pgbench', 'pg', 'redis', 'client'].reduce((n, g) => n + pct(g), 0);
   return {
     ...(has('server') ? { server: pct('server') } : {}),
     ...(has('echo') ? { echo: pct('echo') } : {}),
+    ...(has('lean') ? { lean: pct('lean') } : {}),
     ...(has('pgbench') ? { pgbench: pct('pgbench') } : {}),
     pg: pct('pg'),
     pgOtherDatabases: pct('pgOtherDatabases'),
@@ -707,6 +712,19 @@ function tail(file: string): string {
   }
 }
 
+/** The lean reference server on the gateway's seeded database (its keys, cards and audit table). */
+function startLean(dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(DIST, 'bench/pos-lean-server.js'), [], {
+      env: { PATH: env.PATH, DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the lean reference server exited with ${code}`)));
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+  });
+}
+
 function startEcho(): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(join(DIST, 'bench/pos-echo-server.js'), ['0'], { env: { PATH: env.PATH }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -805,7 +823,7 @@ interface Row {
   p99?: number[];
   max?: number[];
   cpu: CpuShares[];
-  serverGroup?: 'server' | 'echo' | 'pgbench';
+  serverGroup?: 'server' | 'echo' | 'lean' | 'pgbench';
 }
 
 function medianCpu(cpu: CpuShares[], key: keyof CpuShares): number | undefined {
@@ -850,6 +868,7 @@ async function main(): Promise<void> {
   let gateway: Gateway | undefined;
   const moreGateways: Gateway[] = [];
   let echo: { child: ChildProcess; port: number } | undefined;
+  let lean: { child: ChildProcess; port: number } | undefined;
   let failed = false;
   try {
     const dbUrl = await freshDatabase(DB, false);
@@ -864,6 +883,7 @@ async function main(): Promise<void> {
     }
     console.log(`pool: ${pool.frames.length} frames in ${pool.buildSeconds.toFixed(1)} s, mean ${pool.meanCounterOnes.toFixed(1)} one-bits per DUKPT counter; pgbench database ${pgbenchDb}`);
     echo = await startEcho();
+    if (LEAN_RUN) lean = await startLean(dbUrl);
     for (const l of await probe(gw.posPort, pool)) console.log(`probe: ${l}`);
 
     const roles = new Map<number, string>([
@@ -871,6 +891,7 @@ async function main(): Promise<void> {
       [gw.child.pid!, 'server'],
       ...moreGateways.map((g) => [g.child.pid!, 'server'] as [number, string]),
       [echo.child.pid!, 'echo'],
+      ...(lean ? [[lean.child.pid!, 'lean'] as [number, string]] : []),
     ]);
     const idleFrom = snapshot(roles);
     await sleep(2000);
@@ -885,6 +906,7 @@ async function main(): Promise<void> {
 
     const pgbenchRuns: PgbenchRun[] = [];
     const echoRuns: LoadRun[] = [];
+    const leanRuns: LoadRun[] = [];
     const posRuns: LoadRun[] = [];
     const deepRuns: LoadRun[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -897,6 +919,11 @@ async function main(): Promise<void> {
       const r = await load(gw.posPort, 1);
       posRuns.push(r);
       console.log(`round ${round}: POS ${CONNECTIONS}×1 ${fmt(r.perSecond)}/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, ${r.commitsPerAnswer ?? '?'} PG commits each) codes ${JSON.stringify(r.codesAll)}`);
+      if (lean) {
+        const l = await load(lean.port, 1);
+        leanRuns.push(l);
+        console.log(`round ${round}: lean reference ${CONNECTIONS}×1 ${fmt(l.perSecond)}/s (p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms) codes ${JSON.stringify(l.codesAll)}`);
+      }
       if (DEEP > 0) {
         const d = await load(gw.posPort, DEEP);
         deepRuns.push(d);
@@ -927,6 +954,7 @@ async function main(): Promise<void> {
       { name: 'pgbench -S -M prepared', shape: `${PGBENCH_CLIENTS} × 1`, perSecond: pgbenchRuns.map((r) => r.perSecond), cpu: pgbenchRuns.map((r) => r.cpu), serverGroup: 'pgbench' },
       loadRow('echo (framed TCP)', 1, echoRuns, 'echo'),
       loadRow('POS inquiry (gateway)', 1, posRuns, 'server'),
+      ...(leanRuns.length ? [loadRow('lean reference (same work, no framework)', 1, leanRuns, 'lean')] : []),
       ...(deepRuns.length ? [loadRow('POS inquiry (gateway)', DEEP, deepRuns, 'server')] : []),
     ];
     console.log(`\nPOS balance inquiry (PIN, TDES DUKPT) over TCP, PostgreSQL + Redis; medians of ${ROUNDS} interleaved rounds of ${MEASURE_S} s`);
@@ -947,6 +975,16 @@ async function main(): Promise<void> {
     console.log(`  p99 ${p99.toFixed(2)} ms at ${CONNECTIONS}×1 (target ≤ ${P99_TARGET_MS} ms): ${mark(p99 <= P99_TARGET_MS)}`);
     if (deepRatio !== undefined) console.log(`ratio POS ${CONNECTIONS}×${DEEP} / pgbench: ${deepRatio.toFixed(3)} (${(deepRatio / LEAN.ceiling).toFixed(2)} of the lean ceiling)`);
     console.log(`ratio POS ${CONNECTIONS}×1 / echo: ${(posMedian / echoMedian).toFixed(3)}`);
+    const leanMedian = leanRuns.length ? median(leanRuns.map((r) => r.perSecond)) : undefined;
+    const toLean = leanMedian === undefined ? undefined : posMedian / leanMedian;
+    const toLeanPerRound = leanRuns.map((r, i) => ratio3(posRuns[i].perSecond / r.perSecond));
+    if (leanMedian !== undefined && toLean !== undefined) {
+      const leanUs = median(leanRuns.map((r) => ((r.cpu.lean ?? 0) * 1e4) / Math.max(1, r.perSecond)));
+      console.log(
+        `lean reference, same run: ${fmt(leanMedian)}/s = ${(leanMedian / pgbenchMedian).toFixed(3)} of pgbench (the note measured 0.167 at 64×1 on its day), ≈ ${Math.round(leanUs)} µs per inquiry`,
+      );
+      console.log(`  gateway / lean reference: ${toLean.toFixed(3)} (per round ${toLeanPerRound.join(', ')}); the goal's "≥ 0.9 of the lean server", same run: ${mark(toLean >= 0.9)}`);
+    }
     console.log(`CPU per inquiry at ${CONNECTIONS}×1: gateway ≈ ${Math.round(serverUs)} µs, PostgreSQL ≈ ${Math.round(pgUs)} µs (lean: ≈ 80 µs / ≈ 60 µs)`);
     const commitsEach = median(posRuns.map((r) => r.commitsPerAnswer ?? 0));
     console.log(
@@ -973,6 +1011,7 @@ async function main(): Promise<void> {
       pool: { frames: pool.frames.length, meanCounterOnes: round2(pool.meanCounterOnes), buildSeconds: round1(pool.buildSeconds) },
       pgbench: pgbenchRuns,
       echo: echoRuns,
+      lean: leanRuns,
       pos: posRuns,
       posDeep: deepRuns,
       medians: { pgbench: pgbenchMedian, echo: echoMedian, pos: posMedian, posDeep: deepMedian, posP50Ms: median(posRuns.map((r) => r.p50Ms)), posP99Ms: p99 },
@@ -981,6 +1020,8 @@ async function main(): Promise<void> {
         posToPgbenchPerRound: perRound,
         posDeepToPgbench: deepRatio === undefined ? undefined : ratio3(deepRatio),
         posToEcho: ratio3(posMedian / echoMedian),
+        posToLeanSameRun: toLean === undefined ? undefined : ratio3(toLean),
+        posToLeanSameRunPerRound: toLeanPerRound,
         posToLeanCeiling: ratio3(posRatio / LEAN.ceiling),
       },
       targets: { firstTarget: TARGET_RATIO, goal: ratio3(GOAL_RATIO), lean: LEAN, p99TargetMs: P99_TARGET_MS, firstTargetMet: posRatio >= TARGET_RATIO, goalMet: posRatio >= GOAL_RATIO, p99Met: p99 <= P99_TARGET_MS },
@@ -997,6 +1038,7 @@ async function main(): Promise<void> {
     console.log(`\nwrote bench/results/pos-inquiry.json (${report.wallSeconds} s in all)`);
   } finally {
     await stop(echo?.child);
+    await stop(lean?.child);
     await stop(gateway?.child);
     for (const g of moreGateways) await stop(g.child);
     await dropRedisKeys(`${REDIS_PREFIX}:*`).catch((err: unknown) => console.error(`could not remove the bench's Redis keys ${REDIS_PREFIX}:*:`, err));
@@ -1007,7 +1049,7 @@ async function main(): Promise<void> {
   }
 }
 
-function loadRow(name: string, depth: number, runs: LoadRun[], serverGroup: 'server' | 'echo'): Row {
+function loadRow(name: string, depth: number, runs: LoadRun[], serverGroup: 'server' | 'echo' | 'lean'): Row {
   return {
     name,
     shape: `${CONNECTIONS} × ${depth}`,
