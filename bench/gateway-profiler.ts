@@ -14,8 +14,12 @@ import { join } from 'node:path';
 
 const dir = process.env.BENCH_PROFILE_DIR ?? '.';
 const intervalUs = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 500);
-/** Also sample allocations (every ~8 KB), including objects the GC has since collected. */
-const heap = process.env.BENCH_PROFILE_HEAP === '1';
+/**
+ * BENCH_PROFILE_HEAP=1: also sample allocations (every ~8 KB), including objects the GC has since
+ * collected; =retained: only those still on the heap when the window ends (what got promoted).
+ */
+const heap = process.env.BENCH_PROFILE_HEAP === '1' || process.env.BENCH_PROFILE_HEAP === 'retained';
+const includeCollected = process.env.BENCH_PROFILE_HEAP === '1';
 const session = new Session();
 session.connect();
 let running = false;
@@ -31,8 +35,8 @@ async function start(): Promise<void> {
     await session.post('HeapProfiler.enable');
     await session.post('HeapProfiler.startSampling', {
       samplingInterval: 8192,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMajorGC: includeCollected,
+      includeObjectsCollectedByMinorGC: includeCollected,
     } as never);
   }
 }

@@ -985,7 +985,10 @@ async function main(): Promise<void> {
       );
       console.log(`  gateway / lean reference: ${toLean.toFixed(3)} (per round ${toLeanPerRound.join(', ')}); the goal's "≥ 0.9 of the lean server", same run: ${mark(toLean >= 0.9)}`);
     }
-    console.log(`CPU per inquiry at ${CONNECTIONS}×1: gateway ≈ ${Math.round(serverUs)} µs, PostgreSQL ≈ ${Math.round(pgUs)} µs (lean: ≈ 80 µs / ≈ 60 µs)`);
+    const leanCpu = leanRuns.length
+      ? `lean reference, same run: ≈ ${Math.round(median(leanRuns.map((r) => ((r.cpu.lean ?? 0) * 1e4) / Math.max(1, r.perSecond))))} µs / ≈ ${Math.round(median(leanRuns.map((r) => (r.cpu.pg * 1e4) / Math.max(1, r.perSecond))))} µs`
+      : 'the note\'s lean server: ≈ 80 µs / ≈ 60 µs';
+    console.log(`CPU per inquiry at ${CONNECTIONS}×1: gateway ≈ ${Math.round(serverUs)} µs, PostgreSQL ≈ ${Math.round(pgUs)} µs (${leanCpu})`);
     const commitsEach = median(posRuns.map((r) => r.commitsPerAnswer ?? 0));
     console.log(
       `PostgreSQL commits per inquiry at ${CONNECTIONS}×1: ${commitsEach.toFixed(2)} (card lookups and audit rows both go in batches: ≈ ${commitsEach > 0 ? (2 / commitsEach).toFixed(0) : '∞'} statements' worth of work per commit)`,
