@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRedisUrl, RespConnection, RespScript } from '../../libs/platform/src/redis/resp-connection.js';
 import { RespError } from '../../libs/platform/src/redis/resp-reader.js';
@@ -97,6 +97,80 @@ describe('RespConnection against Redis', () => {
     } finally {
       silent.close();
     }
+  });
+});
+
+describe('RespConnection when the server misbehaves', () => {
+  async function server(onConnection: (socket: Socket) => void, allowHalfOpen = false): Promise<{ url: string; connections: () => number; close: () => void }> {
+    let count = 0;
+    const sockets = new Set<Socket>();
+    const s: Server = createServer({ allowHalfOpen }, (socket) => {
+      count++;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      onConnection(socket);
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const port = (s.address() as { port: number }).port;
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      connections: () => count,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        s.close();
+      },
+    };
+  }
+
+  it('drops a connection whose replies stop coming, rejecting what waited', async () => {
+    const silent = await server(() => undefined);
+    try {
+      const redis = connection(silent.url, { replyTimeoutMs: 200 });
+      const started = Date.now();
+      await expect(redis.send(['PING'])).rejects.toThrow(/connection lost/);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('refuses an empty command instead of shifting every later reply', async () => {
+    const redis = connection();
+    await expect(redis.send([])).rejects.toThrow(/empty command/);
+    expect(await redis.send(['ECHO', 'mine'])).toBe('mine');
+  });
+
+  it('backs off against a server that accepts and refuses at once', async () => {
+    const full = await server((socket) => socket.end('-ERR max number of clients reached\r\n'));
+    try {
+      const redis = connection(full.url);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      redis.disconnect();
+      // 50, 100, 200, 400 ms apart: about five attempts in a second, not one every 50 ms.
+      expect(full.connections()).toBeLessThanOrEqual(7);
+    } finally {
+      full.close();
+    }
+  });
+
+  it('quits within the connect timeout when the peer never closes its side', async () => {
+    // Half-open allowed: our FIN does not close its side.
+    const sticky = await server((socket) => socket.on('data', () => undefined), true);
+    try {
+      const redis = connection(sticky.url, { connectTimeoutMs: 300 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      await redis.quit();
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      sticky.close();
+    }
+  });
+
+  it('carries on when the URL has a password and Redis has none, as ioredis does', async () => {
+    const url = new URL(REDIS_URL);
+    url.password = 'unused';
+    expect(await connection(url.toString()).send(['PING'])).toBe('PONG');
   });
 });
 

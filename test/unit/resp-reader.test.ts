@@ -25,7 +25,18 @@ describe('RespReader', () => {
     expect(readAll([...STREAM].map((b) => Buffer.from([b])))).toEqual(EXPECTED);
   });
 
+  it('gives integers beyond 2^53 as their digits rather than a wrong number', () => {
+    expect(readAll([Buffer.from(':9007199254740993\r\n:-9007199254740993\r\n:9007199254740991\r\n')])).toEqual([
+      '9007199254740993',
+      '-9007199254740993',
+      9007199254740991,
+    ]);
+  });
+
   it('refuses a stream it cannot trust', () => {
+    expect(() => readAll([Buffer.from(':\r\n')])).toThrow(/without digits/);
+    expect(() => readAll([Buffer.from(':12\rx')])).toThrow(/line end/);
+    expect(() => readAll([Buffer.from('+OK\rx')])).toThrow(/line feed/);
     expect(() => readAll([Buffer.from('?what\r\n')])).toThrow(RespProtocolError);
     expect(() => readAll([Buffer.from(':12a\r\n')])).toThrow(/non-digit/);
     expect(() => readAll([Buffer.from('$2\r\nabc\r\n')])).toThrow(/longer than its length/);

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { RespError, RespProtocolError, RespReader, type RespValue } from './resp-reader.js';
 
 export interface RespConnectionOptions {
   /** How long one connection attempt (TCP, TLS, AUTH, SELECT) may take. Default 2 s. */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long Redis may leave the oldest command unanswered before the connection counts as hung:
+   * it is dropped (everything waiting is rejected) and made again. Default 2 s. No blocking
+   * commands on this connection.
+   */
+  readonly replyTimeoutMs?: number;
   /** Where connection trouble is reported (at most once per 10 s). */
   readonly warn?: (message: string) => void;
   /** Names the connection in those reports. */
@@ -35,6 +41,8 @@ interface Target {
 }
 
 const MAX_BACKOFF_MS = 2_000;
+/** Redis's answer to AUTH when it has no password: ioredis carries on, and so do we. */
+const NO_PASSWORD_SET = /without any password configured|no password is set/i;
 
 /**
  * The hot path's Redis connection: a small RESP2 client over one socket. Commands given in one
@@ -43,13 +51,16 @@ const MAX_BACKOFF_MS = 2_000;
  * object, an auto-pipeline and a callback adapter per command (18 % of the POS path's CPU).
  *
  * Failure behaviour: a command written to a connection that drops is rejected (it may or may not
- * have run; nothing is re-sent behind the caller's back). Commands given while the connection is
+ * have run; nothing is re-sent behind the caller's back). A connection whose oldest command goes
+ * unanswered for `replyTimeoutMs` is dropped the same way. Commands given while the connection is
  * being (re)made wait for that attempt and are rejected if it fails, so a caller waits at most
- * one back-off plus one connect timeout. `ready` says whether commands go out at once.
+ * one back-off plus one connect timeout. `ready` says whether commands go out at once. Commands
+ * that change the reply stream (SUBSCRIBE, MONITOR, CLIENT REPLY) are not for this connection.
  */
 export class RespConnection {
   readonly #target: Target;
   readonly #connectTimeoutMs: number;
+  readonly #replyTimeoutMs: number;
   readonly #warn: (message: string) => void;
   readonly #name: string;
   readonly #reader = new RespReader((value) => this.#reply(value));
@@ -66,10 +77,14 @@ export class RespConnection {
   #retry: NodeJS.Timeout | undefined;
   #lastWarned = 0;
   #closed: Promise<void> | undefined;
+  /** Since when the oldest unanswered command has waited (its send, or the last reply). */
+  #waitingSince = 0;
+  #watchdog: NodeJS.Timeout | undefined;
 
   constructor(url: string, options: RespConnectionOptions = {}) {
     this.#target = parseRedisUrl(url);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+    this.#replyTimeoutMs = options.replyTimeoutMs ?? 2_000;
     this.#warn = options.warn ?? (() => undefined);
     this.#name = options.name ?? 'redis';
     this.#connect();
@@ -80,6 +95,8 @@ export class RespConnection {
   }
 
   send(args: ReadonlyArray<string | number>): Promise<RespValue> {
+    // Redis answers an empty command with nothing at all: every later reply would go to the wrong caller.
+    if (args.length === 0) return Promise.reject(new Error(`${this.#name}: an empty command`));
     return new Promise<RespValue>((resolve, reject) => this.#enqueue(encode(args), { resolve, reject }));
   }
 
@@ -93,14 +110,22 @@ export class RespConnection {
     }
   }
 
-  /** Sends what is queued, waits for the replies already due, then closes; no reconnection after. */
+  /**
+   * Sends the commands already written for, waits for their replies (a peer that never closes gets
+   * `connectTimeoutMs`), then closes; no reconnection after. Commands still waiting for a
+   * connection are rejected.
+   */
   quit(): Promise<void> {
     if (!this.#closed) {
       const socket = this.#socket;
       this.#closing();
       this.#closed = new Promise<void>((resolve) => {
         if (!socket || socket.destroyed) return resolve();
-        socket.once('close', () => resolve());
+        const cut = setTimeout(() => socket.destroy(), this.#connectTimeoutMs);
+        socket.once('close', () => {
+          clearTimeout(cut);
+          resolve();
+        });
         this.#flush();
         socket.end();
       });
@@ -119,12 +144,15 @@ export class RespConnection {
   #closing(): void {
     this.#state = 'closed';
     clearTimeout(this.#retry);
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
     this.#rejectQueued(new Error(`${this.#name}: connection closed`));
   }
 
   #enqueue(command: string, waiter: Waiter): void {
     if (this.#state === 'ready') {
       this.#out += command;
+      if (this.#head === this.#sent.length) this.#waitingSince = Date.now();
       this.#sent.push(waiter);
       if (!this.#flushing) {
         this.#flushing = true;
@@ -146,7 +174,7 @@ export class RespConnection {
   #connect(): void {
     const { host, port, tls, handshake } = this.#target;
     this.#state = 'connecting';
-    const socket = tls ? connectTls({ host, port, servername: host }) : connectTcp({ host, port });
+    const socket = tls ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
     this.#socket = socket;
     socket.setNoDelay(true);
     const timer = setTimeout(() => socket.destroy(new Error(`connect timeout after ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
@@ -158,13 +186,21 @@ export class RespConnection {
         this.#opened();
       };
       if (left === 0) return done();
+      this.#waitingSince = Date.now();
       for (const command of handshake) {
         socket.write(encode(command));
+        const next = () => {
+          if (--left === 0) done();
+        };
         this.#sent.push({
-          resolve: () => {
-            if (--left === 0) done();
+          resolve: next,
+          reject: (err) => {
+            if (command[0] === 'AUTH' && NO_PASSWORD_SET.test(err.message)) {
+              this.#report('the URL has a password and Redis has none; carrying on without');
+              return next();
+            }
+            socket.destroy(new Error(`${command[0]} refused: ${err.message}`));
           },
-          reject: (err) => socket.destroy(new Error(`${command[0]} refused: ${err.message}`)),
         });
       }
     });
@@ -185,7 +221,7 @@ export class RespConnection {
   #opened(): void {
     if (this.#state !== 'connecting') return;
     this.#state = 'ready';
-    this.#attempts = 0;
+    this.#watchdog ??= setInterval(() => this.#checkReplies(), Math.max(this.#replyTimeoutMs / 4, 10)).unref();
     const queued = this.#queued;
     this.#queued = [];
     for (const { command, waiter } of queued) this.#enqueue(command, waiter);
@@ -209,6 +245,13 @@ export class RespConnection {
     this.#retry = setTimeout(() => this.#connect(), delay);
   }
 
+  /** A connection that stopped answering (a hung server, a silent network split) is dropped and made again. */
+  #checkReplies(): void {
+    if (this.#head === this.#sent.length || Date.now() - this.#waitingSince < this.#replyTimeoutMs) return;
+    this.#report(`no reply for ${this.#replyTimeoutMs} ms; reconnecting`);
+    this.#socket?.destroy();
+  }
+
   #rejectQueued(error: Error): void {
     const queued = this.#queued;
     this.#queued = [];
@@ -226,8 +269,14 @@ export class RespConnection {
       this.#sent = this.#sent.slice(this.#head);
       this.#head = 0;
     }
+    this.#waitingSince = Date.now();
     if (value instanceof RespError) waiter.reject(value);
-    else waiter.resolve(value);
+    else {
+      // Back-off starts again only once the server has answered: one that accepts and then refuses
+      // (max clients reached) must not be reconnected to 20 times a second.
+      this.#attempts = 0;
+      waiter.resolve(value);
+    }
   }
 
   #report(message: string): void {

@@ -1,4 +1,7 @@
-/** A reply as RESP2 carries it: bulk and simple strings as text, integers, nil, arrays, or an error reply. */
+/**
+ * A reply as RESP2 carries it: bulk and simple strings as text, integers (as their digits when
+ * beyond 2^53, where a number would be silently wrong), nil, arrays, or an error reply.
+ */
 export type RespValue = string | number | null | RespError | RespValue[];
 
 /** An error reply from Redis (`-ERR …`, `-NOSCRIPT …`): the command failed, the connection is fine. */
@@ -20,6 +23,7 @@ export class RespProtocolError extends Error {
 const INCOMPLETE = Symbol('incomplete');
 type Read = RespValue | typeof INCOMPLETE;
 const CR = 13;
+const LF = 10;
 
 /**
  * Reads RESP2 replies out of a byte stream that arrives in arbitrary chunks: each complete reply
@@ -67,15 +71,19 @@ export class RespReader {
         const line = this.#line(buffer);
         return line === INCOMPLETE ? INCOMPLETE : new RespError(line);
       }
-      case 0x3a /* : */:
-        return this.#integer(buffer);
+      case 0x3a /* : */: {
+        const start = this.#at;
+        const value = this.#integer(buffer);
+        if (value === INCOMPLETE || Number.isSafeInteger(value)) return value;
+        return buffer.toString('latin1', start, this.#at - 2);
+      }
       case 0x24 /* $ */: {
         const length = this.#integer(buffer);
         if (length === INCOMPLETE) return INCOMPLETE;
         if (length < 0) return null;
         const end = this.#at + length;
         if (end + 2 > buffer.length) return INCOMPLETE;
-        if (buffer[end] !== CR) throw new RespProtocolError('a bulk string is longer than its length says');
+        if (buffer[end] !== CR || buffer[end + 1] !== LF) throw new RespProtocolError('a bulk string is longer than its length says');
         const text = buffer.toString('utf8', this.#at, end);
         this.#at = end + 2;
         return text;
@@ -100,6 +108,7 @@ export class RespReader {
   #line(buffer: Buffer): string | typeof INCOMPLETE {
     const cr = buffer.indexOf(CR, this.#at);
     if (cr < 0 || cr + 1 >= buffer.length) return INCOMPLETE;
+    if (buffer[cr + 1] !== LF) throw new RespProtocolError('a RESP line without its line feed');
     const text = buffer.toString('utf8', this.#at, cr);
     this.#at = cr + 2;
     return text;
@@ -109,11 +118,13 @@ export class RespReader {
     let at = this.#at;
     const negative = buffer[at] === 0x2d;
     if (negative) at++;
+    const first = at;
     let value = 0;
     for (; at < buffer.length; at++) {
       const c = buffer[at];
       if (c === CR) {
         if (at + 1 >= buffer.length) return INCOMPLETE;
+        if (at === first || buffer[at + 1] !== LF) throw new RespProtocolError('a RESP integer without digits or line end');
         this.#at = at + 2;
         return negative ? -value : value;
       }
