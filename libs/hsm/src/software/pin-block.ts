@@ -29,7 +29,7 @@ export function encodePinBlock(req: { format: TdesPinBlockFormat; pin: string; p
   const fill = req.fill === undefined ? randomFill(format, fillLength) : checkedFill(format, req.fill, fillLength);
   const pinField = Buffer.from(CONTROL[format].toString(16) + pin.length.toString(16) + pin + fill, 'hex');
   if (format === 'ISO-1') return pinField;
-  xorInto(pinField, panField(requirePan(format, req.pan)));
+  xorPanField(pinField, requirePan(format, req.pan));
   return pinField;
 }
 
@@ -45,25 +45,32 @@ export function decodePinBlock(format: TdesPinBlockFormat, clearBlock: Uint8Arra
   if (clearBlock.length !== 8) throw badBlock(format);
   const field = Buffer.from(clearBlock);
   try {
-    if (format !== 'ISO-1') xorInto(field, panField(requirePan(format, pan)));
-    const nibbles = field.toString('hex').toUpperCase();
-    if (nibbles.charCodeAt(0) - 48 !== CONTROL[format]) throw badBlock(format);
-    const length = parseInt(nibbles[1], 16);
+    if (format !== 'ISO-1') xorPanField(field, requirePan(format, pan));
+    // Nibbles read straight from the bytes: this runs on every PIN-verified query.
+    const nibble = (k: number): number => (k & 1 ? field[k >> 1] & 0x0f : field[k >> 1] >> 4);
+    if (nibble(0) !== CONTROL[format]) throw badBlock(format);
+    const length = nibble(1);
     if (length < 4 || length > 12) throw badBlock(format);
-    const pin = nibbles.slice(2, 2 + length);
-    if (!/^\d+$/.test(pin)) throw badBlock(format);
-    const fill = nibbles.slice(2 + length);
-    if (format === 'ISO-0' && !/^F*$/.test(fill)) throw badBlock(format);
-    if (format === 'ISO-3' && !/^[A-F]*$/.test(fill)) throw badBlock(format);
+    let pin = '';
+    for (let k = 2; k < 2 + length; k++) {
+      const digit = nibble(k);
+      if (digit > 9) throw badBlock(format);
+      pin += String.fromCharCode(48 + digit);
+    }
+    for (let k = 2 + length; k < 16; k++) {
+      const fill = nibble(k);
+      if ((format === 'ISO-0' && fill !== 0x0f) || (format === 'ISO-3' && fill < 0x0a)) throw badBlock(format);
+    }
     return pin;
   } finally {
     field.fill(0);
   }
 }
 
-/** PAN field of formats 0 and 3: 0000 followed by the 12-digit account number. */
-function panField(pan: string): Buffer {
-  return Buffer.from('0000' + accountNumber12(pan), 'hex');
+/** XORs the PAN field of formats 0 and 3 (0000 and the 12-digit account number, as BCD) into `block`. */
+function xorPanField(block: Buffer, pan: string): void {
+  const account = accountNumber12(pan);
+  for (let i = 0; i < 6; i++) block[2 + i] ^= ((account.charCodeAt(2 * i) - 48) << 4) | (account.charCodeAt(2 * i + 1) - 48);
 }
 
 function requirePan(format: TdesPinBlockFormat, pan: string | undefined): string {
@@ -92,8 +99,4 @@ function checkedFill(format: TdesPinBlockFormat, fill: string, length: number): 
 
 function badBlock(format: TdesPinBlockFormat): CryptoError {
   return new CryptoError('BAD_PIN_BLOCK', `PIN block does not decode as ${format}`);
-}
-
-function xorInto(target: Buffer, other: Buffer): void {
-  for (let i = 0; i < target.length; i++) target[i] ^= other[i];
 }
