@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { onFrames } from './framed-tcp.js';
 
 /**
  * The POS bench's floor (`bench/pos-inquiry.bench.ts` forks it): a bare TCP server that cuts
@@ -7,24 +8,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
  * over IPC once listening (argv[2], 0 = any free port).
  */
 
-function serve(socket: Socket): void {
-  socket.setNoDelay(true);
-  let pending: Buffer | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    let data = pending ? Buffer.concat([pending, chunk]) : chunk;
-    pending = undefined;
-    while (data.length >= 2) {
-      const end = 2 + data.readUInt16BE(0);
-      if (data.length < end) break;
-      socket.write(data.subarray(0, end));
-      data = data.subarray(end);
-    }
-    if (data.length > 0) pending = Buffer.from(data);
-  });
-  socket.on('error', () => socket.destroy());
-}
-
-const server = createServer(serve);
+const server = createServer((socket) => onFrames(socket, (frame) => socket.write(frame)));
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });

@@ -11,6 +11,7 @@ import { Lmk } from '../libs/hsm/src/software/lmk.js';
 import { decodePinBlock } from '../libs/hsm/src/software/pin-block.js';
 import { visaPvv } from '../libs/hsm/src/software/visa-pvv.js';
 import { RespConnection, RespScript } from '../libs/platform/src/redis/resp-connection.js';
+import { onFrames } from './framed-tcp.js';
 
 /**
  * The POS bench's same-run yardstick for "the practical ceiling of this machine"
@@ -175,25 +176,14 @@ async function main(): Promise<void> {
     });
   };
 
-  const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    let pending: Buffer | undefined;
-    socket.on('data', (chunk: Buffer) => {
-      let data = pending ? Buffer.concat([pending, chunk]) : chunk;
-      pending = undefined;
-      while (data.length >= 2) {
-        const end = 2 + data.readUInt16BE(0);
-        if (data.length < end) break;
-        answer(data.subarray(2, end), socket).catch((err: unknown) => {
-          console.error('lean request failed:', err);
-          socket.destroy();
-        });
-        data = data.subarray(end);
-      }
-      if (data.length > 0) pending = Buffer.from(data);
-    });
-    socket.on('error', () => socket.destroy());
-  });
+  const server = createServer((socket) =>
+    onFrames(socket, (frame) =>
+      answer(frame.subarray(2), socket).catch((err: unknown) => {
+        console.error('lean request failed:', err);
+        socket.destroy();
+      }),
+    ),
+  );
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 }
 
