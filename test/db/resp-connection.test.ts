@@ -27,6 +27,14 @@ describe('RespConnection against Redis', () => {
     expect(await redis.send(['DEL', ...keys])).toBe(200);
   });
 
+  it('carries a large value both ways (an audit export file)', async () => {
+    const redis = connection();
+    const file = 'id,at,channel\n' + 'row,2026-12-03T13:28:19.956Z,pos,é\n'.repeat(200_000);
+    await redis.send(['SET', `${prefix}:file`, file, 'PX', 60_000]);
+    expect((await redis.send(['GET', `${prefix}:file`])) === file).toBe(true);
+    await redis.send(['DEL', `${prefix}:file`]);
+  });
+
   it('rejects only the command Redis refused', async () => {
     const redis = connection();
     const [bad, good] = await Promise.allSettled([redis.send(['NOSUCHCOMMAND']), redis.send(['PING'])]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RespError, RespProtocolError, RespReader, type RespValue } from '../../libs/platform/src/redis/resp-reader.js';
 
 const STREAM = Buffer.from(
@@ -31,6 +31,22 @@ describe('RespReader', () => {
       '-9007199254740993',
       9007199254740991,
     ]);
+  });
+
+  it('joins a large value once, not once per chunk (an audit export read back in 4 kB pieces)', () => {
+    const value = 'x'.repeat(4 << 20);
+    const stream = Buffer.from(`$${value.length}\r\n${value}\r\n:1\r\n`);
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const chunks = [];
+      for (let at = 0; at < stream.length; at += 4096) chunks.push(stream.subarray(at, at + 4096));
+      const got = readAll(chunks);
+      expect(got).toHaveLength(2);
+      expect(got[0] === value && got[1] === 1).toBe(true);
+      expect(concat.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      concat.mockRestore();
+    }
   });
 
   it('refuses a stream it cannot trust', () => {

@@ -27,37 +27,49 @@ const LF = 10;
 
 /**
  * Reads RESP2 replies out of a byte stream that arrives in arbitrary chunks: each complete reply
- * goes to `onReply` in order; a partial one waits for the next chunk (it is read again from its
- * start then, which costs little for the short replies of the hot path).
+ * goes to `onReply` in order. A partial reply is read again from its start once enough bytes are
+ * there: a bulk string's length says how many, so a large value (an audit export's file) arriving
+ * in many chunks is joined once, not once per chunk.
  */
 export class RespReader {
-  #buffer: Buffer | undefined;
+  /** Unread bytes, not joined yet. */
+  #parts: Buffer[] = [];
+  #have = 0;
+  /** Bytes the partial reply needs at least before it is worth reading again. */
+  #need = 0;
   #at = 0;
 
   constructor(private readonly onReply: (value: RespValue) => void) {}
 
   push(chunk: Buffer): void {
-    const rest = this.#buffer;
-    this.#buffer = rest && this.#at < rest.length ? Buffer.concat([rest.subarray(this.#at), chunk]) : chunk;
-    this.#at = 0;
-    const buffer = this.#buffer;
-    while (this.#at < buffer.length) {
-      const start = this.#at;
+    this.#parts.push(chunk);
+    this.#have += chunk.length;
+    if (this.#have < this.#need) return;
+    const buffer = this.#parts.length === 1 ? chunk : Buffer.concat(this.#parts, this.#have);
+    this.reset();
+    let start = 0;
+    while (start < buffer.length) {
+      this.#at = start;
+      this.#need = 0;
       const value = this.#read(buffer);
       if (value === INCOMPLETE) {
-        this.#at = start;
+        const rest = buffer.subarray(start);
+        this.#parts = [rest];
+        this.#have = rest.length;
+        this.#need = Math.max(this.#need - start, rest.length + 1);
         return;
       }
       this.onReply(value);
+      start = this.#at;
     }
-    this.#buffer = undefined;
-    this.#at = 0;
+    this.#need = 0;
   }
 
   /** Forgets a partial reply (the connection it came from is gone). */
   reset(): void {
-    this.#buffer = undefined;
-    this.#at = 0;
+    this.#parts = [];
+    this.#have = 0;
+    this.#need = 0;
   }
 
   #read(buffer: Buffer): Read {
@@ -82,7 +94,10 @@ export class RespReader {
         if (length === INCOMPLETE) return INCOMPLETE;
         if (length < 0) return null;
         const end = this.#at + length;
-        if (end + 2 > buffer.length) return INCOMPLETE;
+        if (end + 2 > buffer.length) {
+          this.#need = end + 2;
+          return INCOMPLETE;
+        }
         if (buffer[end] !== CR || buffer[end + 1] !== LF) throw new RespProtocolError('a bulk string is longer than its length says');
         const text = buffer.toString('utf8', this.#at, end);
         this.#at = end + 2;
