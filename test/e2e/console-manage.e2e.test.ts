@@ -194,6 +194,8 @@ describe(`console management (${storage})`, () => {
     expect(await statusOnceCached(bearer)).toBe(401);
     const secondBearer = ((await (await token('acme-app', second)).json()) as { access_token: string }).access_token;
     expect((await postJson(t.baseUrl, '/v1/balance-inquiries', secondBearer, { pan: HARBOR_CARD })).status).toBe(200);
+    const key = { 'idempotency-key': `acme-${Date.now()}` };
+    expect((await postJson(t.baseUrl, '/v1/balance-inquiries', secondBearer, { pan: HARBOR_CARD }, key)).status).toBe(200);
 
     const revoked = await admin.post(`/console/partners/${stored.id}/revoke`);
     expect(revoked.status).toBe(303);
@@ -201,6 +203,11 @@ describe(`console management (${storage})`, () => {
     expect((await token('acme-app', second)).status).toBe(401);
     // A token issued before the revocation is refused once the requester cache (5 s) has passed (the card limit is raised in this file: the polls ask often).
     expect(await statusOnceCached(secondBearer)).toBe(401);
+    // Nor is a stored answer given again to it: the replay is refused, and audited as one.
+    const replay = await postJson(t.baseUrl, '/v1/balance-inquiries', secondBearer, { pan: HARBOR_CARD }, key);
+    expect([replay.status, replay.body.code, replay.headers.get('idempotent-replayed')]).toEqual([401, 'UNAUTHENTICATED', null]);
+    const refusedReplay = await t.prisma.auditEvent.findFirst({ where: { requester: { contains: 'acme-app' }, detail: { path: ['replay'], equals: true } } });
+    expect(refusedReplay?.outcome).toBe('UNAUTHENTICATED');
     expect((await admin.post(`/console/partners/${stored.id}/rotate`)).status).toBe(409);
 
     const changes = (await operatorEvents('PARTNER_CHANGED')).map((e) => e.detail as Record<string, unknown>);

@@ -208,6 +208,9 @@ describe(`REST channel end to end (${storage})`, () => {
       expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
       const rows = await t.prisma.auditEvent.count({ where: { correlationId: first.body.inquiryId } });
       expect(rows).toBe(1);
+      // The replay is a query of its own in the audit trail, with the stored outcome.
+      const replays = await t.prisma.auditEvent.findMany({ where: { channel: 'rest', detail: { path: ['replay'], equals: true } } });
+      expect(replays.map((r) => [r.outcome, r.cardLast4])).toEqual([['APPROVED', '0010']]);
     });
 
     it('sends security headers', async () => {

@@ -29,7 +29,7 @@ export class BalancePipeline {
 
   constructor(
     @Inject(ValidateStep) validate: ValidateStep,
-    @Inject(IdentifyRequesterStep) identify: IdentifyRequesterStep,
+    @Inject(IdentifyRequesterStep) private readonly identify: IdentifyRequesterStep,
     @Inject(RateLimitStep) rateLimit: RateLimitStep,
     @Inject(RouteIssuerStep) routeIssuer: RouteIssuerStep,
     @Inject(ResolveCardStep) resolveCard: ResolveCardStep,
@@ -78,14 +78,26 @@ export class BalancePipeline {
     outcome: OutcomeCode,
     detail?: Record<string, string | number | boolean>,
   ): Promise<QueryResult> {
-    const ctx = new QueryContext(query);
-    if (isCardOnFile(query.card)) ctx.cardFace = faceOf(query.card);
-    else {
-      const parsed = Pan.parse(query.card.pan);
-      if (parsed.ok) ctx.pan = parsed.pan;
-    }
+    const ctx = contextWithCard(query);
     ctx.end(outcome);
     ctx.auditDetail = detail;
+    return this.audited(ctx);
+  }
+
+  /**
+   * A stored answer about to be given again (an idempotent replay): the requester must still be
+   * allowed — a revoked client, a rotated secret or a withdrawn scope is refused now rather than
+   * answered from memory — and the replay is audited like any query, with the stored outcome.
+   */
+  async replay(query: BalanceQuery, outcome: OutcomeCode): Promise<QueryResult> {
+    const ctx = contextWithCard(query);
+    try {
+      await this.identify.run(ctx);
+    } catch (err) {
+      this.fail(ctx, this.identify.name, err);
+    }
+    if (!ctx.outcome) ctx.end(outcome);
+    ctx.auditDetail = { replay: true };
     return this.audited(ctx);
   }
 
@@ -109,6 +121,17 @@ export class BalancePipeline {
     this.logger.error(`step ${step} failed for ${ctx.query.correlationId}: ${describe(err)}`);
     ctx.end('SYSTEM_ERROR');
   }
+}
+
+/** A context for a query no step reads the card of: the card is recorded masked when its number parses. */
+function contextWithCard(query: BalanceQuery): QueryContext {
+  const ctx = new QueryContext(query);
+  if (isCardOnFile(query.card)) ctx.cardFace = faceOf(query.card);
+  else {
+    const parsed = Pan.parse(query.card.pan);
+    if (parsed.ok) ctx.pan = parsed.pan;
+  }
+  return ctx;
 }
 
 function toResult(ctx: QueryContext): QueryResult {

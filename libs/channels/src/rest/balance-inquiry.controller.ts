@@ -34,7 +34,16 @@ export class BalanceInquiryController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string> {
-    return send(res, await this.idempotency.run(partner.clientId, key, body, () => this.queries.balance(partner, body, req.id)));
+    return send(
+      res,
+      await this.idempotency.run(
+        partner.clientId,
+        key,
+        body,
+        () => this.queries.balance(partner, body, req.id),
+        (outcome) => this.queries.admitReplay(partner, body, req.id, 'balance', outcome),
+      ),
+    );
   }
 
   @Post('transaction-searches')
@@ -49,6 +58,15 @@ export class BalanceInquiryController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string> {
-    return send(res, await this.idempotency.run(partner.clientId, key, body, () => this.queries.transactions(partner, body, req.id)));
+    return send(
+      res,
+      await this.idempotency.run(
+        partner.clientId,
+        key,
+        body,
+        () => this.queries.transactions(partner, body, req.id),
+        (outcome) => this.queries.admitReplay(partner, body, req.id, 'transactions', outcome),
+      ),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation, Prisma, PrismaClient } from '#db';
 import { SaldoConfig } from '#config';
+import { OUTCOMES, type OutcomeCode } from '#pipeline';
 import { problem } from './http/problem.js';
 import type { RestReply } from './http/rest-reply.js';
 
@@ -10,7 +11,9 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 /**
  * `Idempotency-Key`: the same key with the same body replays the stored answer; with another body
  * it is refused (422). Bodies hold PANs, so they are compared by a keyed hash, never stored.
- * Transient answers (429, 5xx) are not stored, so a retry can still succeed.
+ * Transient answers (429, 5xx) are not stored, so a retry can still succeed. A replay goes past
+ * `admitReplay` first (the channel's check that the client may still ask, and its audit row):
+ * what it answers instead is sent instead.
  */
 @Injectable()
 export class IdempotencyService {
@@ -25,14 +28,20 @@ export class IdempotencyService {
     this.ttlMs = config.idempotencyTtlHours * 3_600_000;
   }
 
-  async run(clientId: string, key: string | undefined, body: unknown, exec: () => Promise<RestReply>): Promise<RestReply> {
+  async run(
+    clientId: string,
+    key: string | undefined,
+    body: unknown,
+    exec: () => Promise<RestReply>,
+    admitReplay: (outcome: OutcomeCode) => Promise<RestReply | undefined>,
+  ): Promise<RestReply> {
     if (key === undefined) return exec();
     if (!KEY_FORMAT.test(key)) {
       return { status: 400, body: problem(400, 'FORMAT_ERROR', 'Invalid Idempotency-Key', { errors: ['Idempotency-Key: 1 to 255 visible ASCII characters'] }) };
     }
     const requestHash = createHmac('sha256', this.hashKey).update(canonicalJson(body)).digest('hex');
     const stored = await this.find(clientId, key);
-    if (stored) return this.replay(stored, requestHash);
+    if (stored) return this.replay(stored, requestHash, admitReplay);
 
     const reply = await exec();
     if (reply.status === 429 || reply.status >= 500) return reply;
@@ -51,7 +60,7 @@ export class IdempotencyService {
       if (!isUniqueViolation(err)) throw err;
       // A concurrent request with the same key stored its answer first: answer as it did.
       const winner = await this.find(clientId, key);
-      if (winner) return this.replay(winner, requestHash);
+      if (winner) return this.replay(winner, requestHash, admitReplay);
     }
     return reply;
   }
@@ -60,7 +69,11 @@ export class IdempotencyService {
     return this.prisma.idempotencyRecord.findFirst({ where: { clientId, key, expiresAt: { gt: new Date() } } });
   }
 
-  private replay(stored: { requestHash: string; status: number; body: Prisma.JsonValue }, requestHash: string): RestReply {
+  private async replay(
+    stored: { requestHash: string; status: number; body: Prisma.JsonValue },
+    requestHash: string,
+    admitReplay: (outcome: OutcomeCode) => Promise<RestReply | undefined>,
+  ): Promise<RestReply> {
     if (stored.requestHash !== requestHash) {
       return {
         status: 422,
@@ -68,8 +81,17 @@ export class IdempotencyService {
       };
     }
     const saved = stored.body as { body: unknown; headers: Record<string, string> };
+    const refused = await admitReplay(storedOutcome(stored.status, saved.body));
+    if (refused) return refused;
     return { status: stored.status, body: saved.body, headers: { ...saved.headers, 'idempotent-replayed': 'true' } };
   }
+}
+
+/** The outcome a stored answer gave: approved, or the code of its problem document. */
+function storedOutcome(status: number, body: unknown): OutcomeCode {
+  if (status === 200) return 'APPROVED';
+  const code = (body as { code?: unknown } | null)?.code;
+  return (OUTCOMES as readonly unknown[]).includes(code) ? (code as OutcomeCode) : 'SYSTEM_ERROR';
 }
 
 /** JSON with object keys sorted, so the same body sent with another key order counts as the same. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, type TransactionType } from '#bank-core';
-import { BalancePipeline, type BalanceQuery, type QueryResult, type Question } from '#pipeline';
+import { BalancePipeline, type BalanceQuery, type OutcomeCode, type QueryResult, type Question } from '#pipeline';
 import type { PartnerPrincipal } from './auth/partner-principal.js';
 import { refusal } from './http/outcome.problem.js';
 import type { RestReply } from './http/rest-reply.js';
@@ -59,6 +59,16 @@ export class RestQueryService {
         nextCursor: page.next ? encodeCursor(page.next) : null,
       },
     };
+  }
+
+  /**
+   * Before a stored answer is given again: the refusal to send instead when the client may no
+   * longer ask this question (revoked, secret rotated, scope withdrawn); the replay is audited.
+   */
+  async admitReplay(partner: PartnerPrincipal, body: unknown, correlationId: string, kind: Question['kind'], outcome: OutcomeCode): Promise<RestReply | undefined> {
+    const question: Question = kind === 'balance' ? { kind } : { kind, from: new Date(0), to: new Date(1), limit: DEFAULT_PAGE };
+    const result = await this.pipeline.replay(this.query(partner, correlationId, salvageCard(body), question, undefined), outcome);
+    return result.outcome === outcome ? undefined : refusal(result);
   }
 
   private query(
