@@ -24,8 +24,7 @@ describe('CardTokens', () => {
     expect(token).toMatch(/^[0-9A-Z $%*+\-./:]+$/); // QR alphanumeric mode's character set
     expect(expiresAt.getTime() - before).toBeGreaterThanOrEqual(120_000);
     expect(expiresAt.getTime() - before).toBeLessThan(121_000);
-    expect(memory.writes).toHaveLength(1);
-    expect(memory.writes[0].ttlMs).toBe(120_000);
+    expect(memory.writes.map((w) => w.ttlMs)).toEqual([120_000, 120_000]);
     const tokens = new Set(await Promise.all(Array.from({ length: 200 }, async () => (await new CardTokens(memory, config).issue({ card, cardholderId: 'h1' })).token)));
     expect(tokens.size).toBe(200);
   });
@@ -33,11 +32,23 @@ describe('CardTokens', () => {
   it('stores only a keyed hash of the token, with the card on file and its holder', async () => {
     const memory = new RecordingMemory();
     const { token } = await new CardTokens(memory, config).issue({ card, cardholderId: 'h1' });
-    const [write] = memory.writes;
+    const [write, latest] = memory.writes;
     expect(write.key).toMatch(/^card-token:[0-9a-f]{64}$/);
-    expect(write.key).not.toContain(token);
-    expect(write.value).not.toContain(token);
     expect(JSON.parse(write.value)).toMatchObject({ card, cardholderId: 'h1' });
+    // The cardholder's live token for the card is pointed at by its stored key, not the token.
+    expect(latest).toMatchObject({ key: expect.stringMatching(/^card-token:latest:[0-9a-f]{64}$/), value: write.key });
+    for (const w of memory.writes) expect(`${w.key} ${w.value}`).not.toContain(token);
+  });
+
+  it('ends the previous token for the same card when a new one is issued, not those for other cards', async () => {
+    const tokens = new CardTokens(new InMemoryMessageMemory(), config);
+    const first = await tokens.issue({ card, cardholderId: 'h1' });
+    const otherCard = await tokens.issue({ card: { ...card, panHash: 'b'.repeat(64), last4: '0014' }, cardholderId: 'h1' });
+    const second = await tokens.issue({ card, cardholderId: 'h1' });
+    expect(await tokens.isLive(first.token)).toBe(false);
+    expect(await tokens.redeem(first.token)).toBeUndefined();
+    expect(await tokens.redeem(second.token)).toEqual({ card, cardholderId: 'h1' });
+    expect(await tokens.redeem(otherCard.token)).toMatchObject({ cardholderId: 'h1', card: { last4: '0014' } });
   });
 
   it('answers a token once', async () => {

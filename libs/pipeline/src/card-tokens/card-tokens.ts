@@ -51,11 +51,20 @@ export class CardTokens {
     this.ttlMs = config.qrTokens.ttlSeconds * 1000;
   }
 
+  /**
+   * A new token for a card ends the cardholder's previous one for that card: one live code per
+   * card, so a code left on a screen or in a photo stops working once another is asked for.
+   */
   async issue(grant: CardTokenGrant): Promise<IssuedCardToken> {
     const token = PREFIX + base32(randomBytes(17)).slice(0, RANDOM_CHARS);
     const until = this.now() + this.ttlMs;
     const stored: StoredGrant = { card: grant.card, cardholderId: grant.cardholderId, until };
-    await this.memory.set(this.key(token), JSON.stringify(stored), this.ttlMs);
+    const key = this.key(token);
+    await this.memory.set(key, JSON.stringify(stored), this.ttlMs);
+    const latest = this.latestKey(grant);
+    const previous = await this.memory.take(latest);
+    await this.memory.set(latest, key, this.ttlMs);
+    if (previous && previous !== key) await this.memory.delete(previous);
     return { token, expiresAt: new Date(until) };
   }
 
@@ -81,6 +90,12 @@ export class CardTokens {
 
   private key(token: string): string {
     return `card-token:${createHmac('sha256', this.hashKey).update(token).digest('hex')}`;
+  }
+
+  /** Where the store keeps which token is a cardholder's live one for a card (a hash, never the token). */
+  private latestKey(grant: CardTokenGrant): string {
+    const id = createHmac('sha256', this.hashKey).update(`${grant.cardholderId}\n${grant.card.panHash}`).digest('hex');
+    return `card-token:latest:${id}`;
   }
 }
 
