@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutcomeCode, Question } from '#pipeline';
 import { Partner, type PartnerPrincipal } from './auth/partner-principal.js';
 import { PartnerAuthGuard } from './auth/partner-auth.guard.js';
 import { send } from './http/rest-reply.js';
@@ -34,16 +35,7 @@ export class BalanceInquiryController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string> {
-    return send(
-      res,
-      await this.idempotency.run(
-        partner.clientId,
-        key,
-        body,
-        () => this.queries.balance(partner, body, req.id),
-        (outcome) => this.queries.admitReplay(partner, body, req.id, 'balance', outcome),
-      ),
-    );
+    return this.answer(res, partner, key, body, req.id, 'balance');
   }
 
   @Post('transaction-searches')
@@ -58,15 +50,13 @@ export class BalanceInquiryController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string> {
-    return send(
-      res,
-      await this.idempotency.run(
-        partner.clientId,
-        key,
-        body,
-        () => this.queries.transactions(partner, body, req.id),
-        (outcome) => this.queries.admitReplay(partner, body, req.id, 'transactions', outcome),
-      ),
-    );
+    return this.answer(res, partner, key, body, req.id, 'transactions');
+  }
+
+  /** The query's answer, or the stored one for a repeated Idempotency-Key (once the client is still allowed). */
+  private async answer(res: FastifyReply, partner: PartnerPrincipal, key: string | undefined, body: unknown, id: string, kind: Question['kind']): Promise<string> {
+    const ask = () => (kind === 'balance' ? this.queries.balance(partner, body, id) : this.queries.transactions(partner, body, id));
+    const admitReplay = (outcome: OutcomeCode) => this.queries.admitReplay(partner, body, id, kind, outcome);
+    return send(res, await this.idempotency.run(partner.clientId, key, body, ask, admitReplay));
   }
 }
