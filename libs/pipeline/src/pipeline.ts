@@ -70,8 +70,8 @@ export class BalancePipeline {
 
   /**
    * The audit row of a query the channel ended before any step could run (a bad MAC, a reused
-   * message key, a replayed answer): every query ends in one row, whoever ended it. The card is
-   * recorded masked when its number parses.
+   * message key): every query ends in one row, whoever ended it. The card is recorded masked when
+   * its number parses. (A stored answer given again goes through `replay`.)
    */
   async record(
     query: BalanceQuery,
@@ -85,9 +85,10 @@ export class BalancePipeline {
   }
 
   /**
-   * A stored answer about to be given again (an idempotent replay): the requester must still be
-   * allowed — a revoked client, a rotated secret or a withdrawn scope is refused now rather than
-   * answered from memory — and the replay is audited like any query, with the stored outcome.
+   * A stored answer about to be given again (a POS duplicate, a REST idempotent replay): the
+   * requester must still be allowed — a revoked client, a rotated secret or a withdrawn scope is
+   * refused now rather than answered from memory — and the replay is audited like any query, with
+   * the stored outcome.
    */
   async replay(query: BalanceQuery, outcome: OutcomeCode): Promise<QueryResult> {
     const ctx = contextWithCard(query);

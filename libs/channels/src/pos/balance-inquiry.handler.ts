@@ -66,9 +66,12 @@ export class BalanceInquiryHandler {
     const transmitted = request.fields.get(7);
     const seen = stan && transmitted ? await this.duplicates.check({ tid, stan, transmitted }, raw, deadline) : undefined;
     switch (seen?.kind) {
-      case 'replay':
-        await this.pipeline.record(query, seen.outcome, { replay: true });
-        return { bytes: seen.response, outcome: seen.outcome };
+      case 'replay': {
+        // The same way every channel gives a stored answer again: the requester checked, the replay audited.
+        const result = await this.pipeline.replay(query, seen.outcome);
+        if (result.outcome === seen.outcome) return { bytes: seen.response, outcome: seen.outcome };
+        return this.answered(request, spec, receivedAt, terminal, result);
+      }
       case 'conflict':
         return refuse('DUPLICATE');
       case 'unanswered':

@@ -64,7 +64,7 @@ export class CardTokens {
     const latest = this.latestKey(grant);
     const previous = await this.memory.take(latest);
     await this.memory.set(latest, key, this.ttlMs);
-    if (previous && previous !== key) await this.memory.delete(previous);
+    if (previous) await this.memory.delete(previous);
     return { token, expiresAt: new Date(until) };
   }
 
