@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import pg from 'pg';
 import { deployMigrations } from '#db';
@@ -6,8 +8,18 @@ import { deployMigrations } from '#db';
 /** What the benches share: a fresh database, child processes, readiness, medians. */
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-/** The heap cap `npm run start:api` runs with (package.json): a bigger heap only delays collection. */
-const NODE_FLAGS = ['--max-old-space-size=192'];
+/**
+ * The node flags `npm run start:api` runs the gateway with, read from package.json so that every
+ * bench measures the process production runs (docs/performance.md, "Runtime flags", says why).
+ */
+export const START_API_NODE_FLAGS = startApiNodeFlags();
+
+function startApiNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: Partial<Record<string, string>> };
+  const script = pkg.scripts['start:api'];
+  if (!script) throw new Error('package.json has no start:api script to take the node flags from');
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 /** Drops and recreates `name` on the local PostgreSQL; migrates it unless `migrate` is false. */
 export async function freshDatabase(name: string, migrate = true): Promise<string> {
@@ -30,7 +42,7 @@ export async function freshDatabase(name: string, migrate = true): Promise<strin
  */
 export function startProcess(script: string, args: string[], env: Record<string, string>, waitForMessage = false): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork(script, args, { env: { PATH: process.env.PATH, ...env }, execArgv: NODE_FLAGS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, args, { env: { PATH: process.env.PATH, ...env }, execArgv: START_API_NODE_FLAGS, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.once('message', () => resolve(child));

@@ -12,7 +12,7 @@ import { DEFAULT_POS_FRAMING, frame } from '../libs/channels/src/pos/pos-framing
 import { SimulatedTerminal } from '../apps/pos-simulator/src/simulated-terminal.js';
 import { demoTerminalProfile } from '../apps/pos-simulator/src/terminal-profile.js';
 import type { TerminalCounters, TerminalStateStore } from '../apps/pos-simulator/src/terminal-state.js';
-import { auditRows, freshDatabase, median } from './bench-support.js';
+import { START_API_NODE_FLAGS, auditRows, freshDatabase, median } from './bench-support.js';
 import { printProfileSummary, summariseProfile, type AttributionRule, type ProfileSummary } from './cpu-profile-summary.js';
 
 /**
@@ -25,7 +25,7 @@ import { printProfileSummary, summariseProfile, type AttributionRule, type Profi
  *    reference, ../shared/notes/lean-limit.md, was measured against);
  * 2. a bare framed-TCP echo server (bench/pos-echo-server.ts, its own process) driven by the same
  *    load client;
- * 3. the gateway (`node --max-old-space-size=192 dist/apps/api/src/main.js`, its own process, its
+ * 3. the gateway (`dist/apps/api/src/main.js` with `npm run start:api`'s node flags, its own process, its
  *    own fresh database `saldo_bench_pos` and Redis prefix, DEMO_MODE migrates and seeds it) at
  *    CONNECTIONS × 1 in flight, and CONNECTIONS × DEEP in flight.
  *
@@ -46,7 +46,8 @@ import { printProfileSummary, summariseProfile, type AttributionRule, type Profi
  * BENCH_ROUNDS (default 2), BENCH_POOL (frames, default 20000), BENCH_CONNECTIONS (default 64),
  * BENCH_DEEP_IN_FLIGHT (default 4; 0 skips that run), BENCH_PROFILE=1 (after the rounds, one more
  * CONNECTIONS × 1 window with the gateway's V8 profiler on, summarised; files in BENCH_PROFILE_DIR,
- * default tmp-prof/), BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway).
+ * default tmp-prof/), BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway), BENCH_LEAN_NODE_ARGS
+ * (node flags for the lean reference, plain `node` by default).
  * Writes bench/results/pos-inquiry.json and the gateway's log to bench/results/pos-gateway.log.
  */
 
@@ -71,6 +72,8 @@ const GATEWAYS = Math.max(1, Math.round(num('BENCH_GATEWAYS', 1)));
 const LEAN_RUN = env.BENCH_LEAN !== '0';
 const PROFILE_DIR = env.BENCH_PROFILE_DIR ?? 'tmp-prof';
 const GATEWAY_NODE_ARGS = (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** The lean reference runs as plain `node`, as the note ran it, unless given flags here. */
+const LEAN_NODE_ARGS = (env.BENCH_LEAN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB = 'saldo_bench_pos';
@@ -655,7 +658,7 @@ async function startGateway(dbUrl: string, index = 0): Promise<Gateway> {
   const logFile = join(RESULTS, index ? `pos-gateway-${index + 1}.log` : 'pos-gateway.log');
   const log = openSync(logFile, 'w');
   const nodeArgs = [
-    '--max-old-space-size=192',
+    ...START_API_NODE_FLAGS,
     ...(PROFILE ? ['--import', join(DIST, 'bench/gateway-profiler.js')] : []),
     ...GATEWAY_NODE_ARGS,
     join(DIST, 'apps/api/src/main.js'),
@@ -716,6 +719,7 @@ function tail(file: string): string {
 function startLean(dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(join(DIST, 'bench/pos-lean-server.js'), [], {
+      execArgv: LEAN_NODE_ARGS,
       env: { PATH: env.PATH, DATABASE_URL: dbUrl, REDIS_URL, REDIS_PREFIX },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
