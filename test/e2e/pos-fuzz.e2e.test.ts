@@ -586,7 +586,7 @@ function withHeader(body: Buffer, h: Header): Buffer {
 // The oracle: what the server must do with these bytes, whatever their chunking
 
 interface Prediction {
-  /** A bad length header or an unreadable MTI: the connection must be closed. */
+  /** A bad length header, an unreadable MTI or a reserved function digit: the connection must be closed. */
   readonly close: boolean;
   /**
    * Expected answers by "MTI|STAN|TID": how many must be 30 (the request does not decode) and
@@ -601,7 +601,8 @@ interface Prediction {
 /**
  * The frames the 2-byte big-endian length header cuts (1..8192, else the connection closes), and
  * for each readable request the answer it must get: the response MTI (function digit + 1), with
- * the STAN and terminal id as far as the request could be read. Responses are not answered.
+ * the STAN and terminal id as far as the request could be read. Responses and notifications are
+ * not answered; a reserved function digit (5-9) closes the connection.
  */
 function predict(stream: Buffer): Prediction {
   const answers = new Map<string, { formatErrors: number; decoded: number }>();
@@ -628,7 +629,11 @@ function predict(stream: Buffer): Prediction {
       if (value !== undefined && pan !== undefined && pan.length >= 12) cardData.push(value, pan);
     }
     const mti = responseMti(read.mti);
-    if (mti === undefined) continue;
+    // Responses, advice responses and notifications (1, 3, 4) get nothing; a reserved function digit closes.
+    if (mti === undefined) {
+      if (!'134'.includes(read.mti[2] ?? '')) close = true;
+      continue;
+    }
     const key = answerKey(mti, read.fields);
     const slot = answers.get(key) ?? { formatErrors: 0, decoded: 0 };
     if (read.error) slot.formatErrors++;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ISO87A, pack, unpack } from '#channels/pos';
+import { ISO87A, pack, unpack, type Iso8583Message } from '#channels/pos';
+import { macForTerminal } from '#hsm';
+import { demoTerminalProfile } from '../../apps/pos-simulator/src/terminal-profile.js';
 import { frame, DEFAULT_POS_FRAMING } from '#channels/pos';
 import type { PosClient } from '../../apps/pos-simulator/src/pos-client.js';
 import { amounts, connectPos, demoTerminal, MemoryTerminalState, rawPos } from '../support/pos.js';
@@ -126,6 +128,43 @@ describe(`POS channel over TCP (${storage})`, () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('checks a MAC over the bytes as the terminal sent them, signs its 30s, and refuses a MAC terminal with no MAC key', async () => {
+    const exchange = (message: Buffer) => exchangeOn(t, message);
+    const request = await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' });
+    // The same message with its hex (bitmap, PIN block) in lower case, MACed over those bytes.
+    const upper = pack(ISO87A, request);
+    const hexBitmap = [4, 20] as const;
+    const lower = Buffer.from(upper);
+    lower.write(upper.subarray(...hexBitmap).toString('latin1').toLowerCase(), hexBitmap[0], 'latin1');
+    const pinBlock = request.fields.get(52) ?? '';
+    const at = lower.indexOf(pinBlock, 0, 'latin1');
+    expect(at).toBeGreaterThan(0);
+    lower.write(pinBlock.toLowerCase(), at, 'latin1');
+    expect(lower.equals(upper)).toBe(false);
+    const macBytes = 16;
+    const signed = lower.subarray(0, lower.length - macBytes);
+    const mac = macForTerminal({ keyHex: demoTerminalProfile('SALDO003')?.mac?.keyHex ?? '', algorithm: 'ISO9797-1-ALG3', data: signed, direction: 'request' });
+    expect(await exchange(Buffer.concat([signed, Buffer.from(mac, 'latin1')]))).toMatchObject({ code: '00' });
+
+    // A format error (a non-hex PIN block, read after the terminal id) still carries the terminal's MAC.
+    const malformed = await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' });
+    const bad = pack(ISO87A, malformed);
+    bad.write('Z', bad.indexOf(malformed.fields.get(52) ?? '', 0, 'latin1'), 'latin1');
+    const formatError = await exchange(bad);
+    expect(formatError.code).toBe('30');
+    expect(saldo003.verifyResponseMac(formatError.message)).toBe('VERIFIED');
+
+    // Set to require a MAC but given no key (the console refuses that; the table does not): refused, not let through.
+    await t.prisma.terminal.create({
+      data: { tid: 'NOKEY003', mid: 'SALDOMERCHANT01', pinMode: 'FIXED_KEY', pinBlockFormat: 'ISO-0', pinKeyRef: 'TPK.SALDO003', macRequired: true, macKeyRef: null },
+    });
+    const keyless = await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' });
+    const refused = await client.request({ mti: keyless.mti, fields: new Map(keyless.fields).set(41, 'NOKEY003') });
+    expect(refused.fields.get(39)).toBe('96');
+    expect(refused.fields.has(54)).toBe(false);
+    expect((await client.request(await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' }))).fields.get(39)).toBe('00');
+  });
+
   it('replays the first answer to a repeated message and answers 94 to other content under the same key', async () => {
     const request = await saldo001.balanceInquiry({ pan: '4761739001010010', pin: '1234' });
     const first = await client.request(request);
@@ -208,6 +247,27 @@ describe(`POS channel over TCP (${storage})`, () => {
     expect((await client.request(await saldo001.balanceInquiry({ pan: '4761739001010010', pin: '1234' }))).fields.get(39)).toBe('00');
   });
 
+  it('answers the frames that came before a bad length, then hangs up; closes on a reserved MTI and ignores a notification', async () => {
+    const first = pack(ISO87A, await saldo001.balanceInquiry({ pan: '4761739001010010', pin: '1234' }));
+    const second = pack(ISO87A, await saldo001.balanceInquiry({ pan: '4761739001010010', pin: '1234' }));
+    const raw = await rawPos(t);
+    // Two whole frames and a bad length header in one write.
+    raw.socket.write(Buffer.concat([frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), first), frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), second), Buffer.from([0xff, 0xff])]));
+    await raw.closed;
+    const answers = splitFrames(Buffer.concat(raw.received)).map((m) => unpack(ISO87A, m));
+    expect(answers.map((a) => a.fields.get(39))).toEqual(['00', '00']);
+
+    const notification = Buffer.from(first);
+    notification.write('0240', 0, 'latin1');
+    const reserved = Buffer.from(first);
+    reserved.write('0250', 0, 'latin1');
+    const other = await rawPos(t);
+    other.socket.write(frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), notification));
+    other.socket.write(frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), reserved));
+    await other.closed;
+    expect(Buffer.concat(other.received)).toHaveLength(0);
+  });
+
   it('never writes a card number, PIN block or track data to the log', async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const log = readFileSync(t.logFile, 'utf8');
@@ -215,6 +275,19 @@ describe(`POS channel over TCP (${storage})`, () => {
     expect(log).not.toMatch(/=3012101/);
   });
 });
+
+/** One raw message over its own connection, and its answer. */
+async function exchangeOn(t: TestApp, message: Buffer): Promise<{ code: string | undefined; message: Iso8583Message }> {
+  const raw = await rawPos(t);
+  try {
+    raw.socket.write(frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), message));
+    await waitFor(() => countFrames(Buffer.concat(raw.received)) === 1);
+    const answer = unpack(ISO87A, splitFrames(Buffer.concat(raw.received))[0] ?? Buffer.alloc(0));
+    return { code: answer.fields.get(39), message: answer };
+  } finally {
+    raw.socket.destroy();
+  }
+}
 
 function splitFrames(data: Buffer): Buffer[] {
   const frames = [];

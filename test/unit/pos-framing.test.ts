@@ -44,6 +44,18 @@ describe('POS framing', () => {
     expect(() => frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), Buffer.alloc(8193))).toThrow(/at most 8192/);
   });
 
+  it('a framing error carries the whole frames that came before the bad length, which are still owed answers', () => {
+    const good = Buffer.concat([frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), msg('0800')), frame(DEFAULT_POS_FRAMING, Buffer.alloc(0), msg('0200'))]);
+    let caught: unknown;
+    try {
+      posFrameDecoder(DEFAULT_POS_FRAMING).push(Buffer.concat([good, Buffer.from([0x20, 0x01])]));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(PosFramingError);
+    expect((caught as PosFramingError).framesBefore.map((f) => f.message.toString('latin1'))).toEqual(['0800', '0200']);
+  });
+
   it('a partial frame waits for the rest and keeps only its own bytes', () => {
     const decoder = posFrameDecoder(DEFAULT_POS_FRAMING);
     expect(decoder.push(Buffer.from([0x00, 0x04, 0x30]))).toEqual([]);

@@ -143,7 +143,7 @@ export class SimulatedTerminal {
     const key = this.#profile.pin;
     const ksn = this.#scheme && key.mode !== 'FIXED_KEY' ? ksnFor(this.#scheme, key.initialId, await this.#take('ksn')) : undefined;
     const block = await encryptPinBlockForSeed({ keyHex: key.keyHex, keyRef: key.keyRef, format: key.format, pin, pan, ...(ksn ? { ksn } : {}) });
-    // Field 52 holds 8 bytes; an ISO-4 block is 16, so it travels in field 62 (PROTOCOL-NOTES.md).
+    // Field 52 holds 8 bytes; an ISO-4 block is 16, so it travels in field 62 (docs/pos.md).
     if (block.format === 'ISO-4') fields.set(62, `PINBLOCK4=${block.block}`);
     else fields.set(52, block.block);
     if (ksn) fields.set(53, ksn);

@@ -57,7 +57,7 @@ export class BalanceInquiryHandler {
     if (!terminal || !terminal.active) return refuse('UNAUTHENTICATED');
     if ((request.fields.get(42) ?? '').trim() !== terminal.mid) return refuse('REQUESTER_NOT_PERMITTED', { reason: 'merchant id' });
     if (this.mac.applies(terminal)) {
-      const verdict = await this.mac.verify(terminal, spec, request);
+      const verdict = await this.mac.verify(terminal, spec, request, raw);
       if (verdict === 'UNAVAILABLE') return refuse('SYSTEM_ERROR', { mac: verdict });
       if (verdict !== 'VERIFIED') return refuse('SECURITY_ERROR', { mac: verdict });
     }

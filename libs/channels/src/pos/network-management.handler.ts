@@ -22,14 +22,14 @@ export class NetworkManagementHandler {
     @Inject(MessageMac) private readonly mac: MessageMac,
   ) {}
 
-  async answer(request: Iso8583Message, spec: MessageSpec): Promise<Buffer> {
+  async answer(request: Iso8583Message, raw: Buffer, spec: MessageSpec): Promise<Buffer> {
     const fn = FUNCTIONS[request.fields.get(70) ?? ''];
     const tid = (request.fields.get(41) ?? '').trim();
     const terminal = tid ? await this.terminals.find(tid) : undefined;
     const macs = terminal?.active === true && this.mac.applies(terminal);
     let code: PosResponseCode = fn ? '00' : '30';
     if (tid && !terminal?.active) code = '58';
-    else if (macs) code = await this.checkMac(terminal, spec, request, code);
+    else if (macs) code = await this.checkMac(terminal, spec, request, raw, code);
     if (fn && fn !== 'echo' && code === '00') this.logger.log(`terminal ${tid || '(none)'}: ${fn}`);
     const response = responseTo(request, code, new Date());
     if (!response) throw new Error('0800 always has a response MTI');
@@ -37,8 +37,8 @@ export class NetworkManagementHandler {
     return pack(spec, response);
   }
 
-  private async checkMac(terminal: PosTerminal, spec: MessageSpec, request: Iso8583Message, code: PosResponseCode): Promise<PosResponseCode> {
-    const verdict = await this.mac.verify(terminal, spec, request);
+  private async checkMac(terminal: PosTerminal, spec: MessageSpec, request: Iso8583Message, raw: Buffer, code: PosResponseCode): Promise<PosResponseCode> {
+    const verdict = await this.mac.verify(terminal, spec, request, raw);
     if (verdict === 'VERIFIED') return code;
     this.logger.warn(`terminal ${terminal.tid}: 0800 refused, MAC ${verdict.toLowerCase()}`);
     return verdict === 'UNAVAILABLE' ? '96' : '63';

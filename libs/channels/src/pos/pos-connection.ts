@@ -33,6 +33,8 @@ export class PosConnection {
   private readonly pending = new Set<Pending>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
+  /** A bad length header came: nothing more is read, and the socket closes once what came before it is answered. */
+  private hangingUp = false;
   private drained?: () => void;
   private readonly decoder;
   readonly name: string;
@@ -79,24 +81,34 @@ export class PosConnection {
   }
 
   private receive(chunk: Buffer): void {
-    let frames: PosFrame[];
+    if (this.hangingUp) return;
+    let frames: readonly PosFrame[];
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
       if (!(err instanceof PosFramingError)) throw err;
-      this.logger.warn(`POS connection ${this.name} closed: ${err.message}`);
-      this.socket.destroy();
-      return;
+      // Nothing after a bad length can be framed: the frames before it are answered, then the line is closed.
+      this.hangingUp = true;
+      this.socket.pause();
+      this.logger.warn(`POS connection ${this.name} closing: ${err.message}`);
+      frames = err.framesBefore;
     }
     this.waiting.push(...frames);
     this.pump();
+    this.hangUpWhenAnswered();
   }
 
   /** Starts waiting frames up to the in-flight limit; reading resumes once none wait. */
   private pump(): void {
     while (this.waiting.length > 0 && this.inFlight < this.options.maxInFlight) this.begin(this.waiting.shift() as PosFrame);
     if (this.waiting.length > 0) this.socket.pause();
-    else if (this.socket.isPaused() && !this.socket.destroyed) this.socket.resume();
+    else if (this.socket.isPaused() && !this.socket.destroyed && !this.hangingUp) this.socket.resume();
+  }
+
+  private hangUpWhenAnswered(): void {
+    if (!this.hangingUp || this.inFlight > 0 || this.waiting.length > 0 || this.socket.writableEnded) return;
+    // end(), not destroy(): the answers just written go out first.
+    this.socket.end(() => setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref());
   }
 
   /**
@@ -172,6 +184,7 @@ export class PosConnection {
   private done(): void {
     this.inFlight--;
     this.pump();
+    this.hangUpWhenAnswered();
     if (this.draining && this.inFlight === 0 && this.waiting.length === 0) this.drained?.();
   }
 

@@ -27,6 +27,14 @@ export interface PosFrame {
 /** A frame no terminal should send; the connection is closed (its length cannot be trusted). */
 export class PosFramingError extends Error {
   override name = 'PosFramingError';
+
+  /** Whole frames that came before the bad bytes: requests the terminal is still owed answers to. */
+  constructor(
+    message: string,
+    readonly framesBefore: readonly PosFrame[] = [],
+  ) {
+    super(message);
+  }
 }
 
 const HEADER_BYTES: Readonly<Record<LengthHeader, number>> = { binary2: 2, ascii4: 4, bcd2: 2 };
@@ -53,15 +61,20 @@ export function posFrameDecoder(profile: PosFramingProfile): { push(chunk: Buffe
       let data = pending ? Buffer.concat([pending, chunk]) : chunk;
       pending = undefined;
       const frames: PosFrame[] = [];
-      while (data.length >= headerBytes) {
-        const length = decodeLength(profile.lengthHeader, data);
-        if (length <= profile.tpduBytes || length > profile.maxFrameBytes) {
-          throw new PosFramingError(`frame length ${length} is outside 1..${profile.maxFrameBytes}`);
+      try {
+        while (data.length >= headerBytes) {
+          const length = decodeLength(profile.lengthHeader, data);
+          if (length <= profile.tpduBytes || length > profile.maxFrameBytes) {
+            throw new PosFramingError(`frame length ${length} is outside 1..${profile.maxFrameBytes}`);
+          }
+          if (data.length < headerBytes + length) break;
+          const body = data.subarray(headerBytes, headerBytes + length);
+          frames.push({ tpdu: Buffer.from(body.subarray(0, profile.tpduBytes)), message: Buffer.from(body.subarray(profile.tpduBytes)) });
+          data = data.subarray(headerBytes + length);
         }
-        if (data.length < headerBytes + length) break;
-        const body = data.subarray(headerBytes, headerBytes + length);
-        frames.push({ tpdu: Buffer.from(body.subarray(0, profile.tpduBytes)), message: Buffer.from(body.subarray(profile.tpduBytes)) });
-        data = data.subarray(headerBytes + length);
+      } catch (err) {
+        if (err instanceof PosFramingError) throw new PosFramingError(err.message, frames);
+        throw err;
       }
       // A copy of the tail only: a subarray would pin the whole chunk.
       if (data.length > 0) pending = Buffer.from(data);

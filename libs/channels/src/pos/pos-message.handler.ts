@@ -5,19 +5,19 @@ import { BalanceInquiryHandler } from './balance-inquiry.handler.js';
 import { pack, unpackPartial, type Iso8583Message, type MessageSpec } from './iso8583/index.js';
 import { NetworkManagementHandler } from './network-management.handler.js';
 import { posResponseCode, type PosResponseCode } from './pos-response-code.js';
-import { responseMti, responseTo } from './pos-response.js';
+import { responseMti, responseTo, type PosResponse } from './pos-response.js';
 import { MessageMac } from './security/message-mac.js';
 import { TerminalDirectory } from './terminal.directory.js';
 
-/** What to do with one frame: send these bytes, send nothing (a response from the terminal), or hang up. */
+/** What to do with one frame: send these bytes, send nothing (a response or notification from the terminal), or hang up. */
 export type PosReply = { readonly kind: 'reply'; readonly bytes: Buffer } | { readonly kind: 'ignore' } | { readonly kind: 'close'; readonly reason: string };
 
 const BALANCE_MTIS = new Set(['0100', '0200']);
 
 /**
- * One ISO 8583 message in, its answer out. A frame whose MTI cannot be read closes the
- * connection; any other bad message gets a 30 (audited, like every refused query) echoing what
- * could be read of it.
+ * One ISO 8583 message in, its answer out. A frame whose MTI cannot be read, or whose MTI has a
+ * reserved function digit, closes the connection; any other bad message gets a 30 (audited, like
+ * every refused query) echoing what could be read of it.
  */
 @Injectable()
 export class PosMessageHandler {
@@ -34,11 +34,12 @@ export class PosMessageHandler {
   async handle(raw: Buffer, spec: MessageSpec, deadline: number): Promise<PosReply> {
     const read = unpackPartial(spec, raw);
     if (read.mti === undefined) return { kind: 'close', reason: 'the MTI cannot be read' };
-    if (responseMti(read.mti) === undefined) return { kind: 'ignore' };
+    const unanswerable = unanswerableMti(read.mti);
+    if (unanswerable) return unanswerable;
     const message = { mti: read.mti, fields: read.fields };
     if (read.error) return this.formatError(message, spec, read.error.message);
     if (BALANCE_MTIS.has(read.mti)) return reply((await this.inquiries.answer(message, raw, spec, deadline)).bytes);
-    if (read.mti === '0800') return reply(await this.network.answer(message, spec));
+    if (read.mti === '0800') return reply(await this.network.answer(message, raw, spec));
     return this.formatError(message, spec, `MTI ${read.mti}: not handled by this gateway`);
   }
 
@@ -51,14 +52,22 @@ export class PosMessageHandler {
     if (read.mti === undefined) return { kind: 'close', reason: 'the MTI cannot be read' };
     const response = responseTo({ mti: read.mti, fields: read.fields }, code, new Date());
     if (!response) return { kind: 'ignore' };
-    const tid = (read.fields.get(41) ?? '').trim();
+    return reply(await this.packSigned(read.fields, spec, response));
+  }
+
+  /**
+   * A refusal the gateway answers by itself carries the MAC of the terminal its field 41 names,
+   * when that terminal uses one; a MAC that cannot be made is logged and the answer goes without.
+   */
+  private async packSigned(request: ReadonlyMap<number, string>, spec: MessageSpec, response: PosResponse): Promise<Buffer> {
+    const tid = (request.get(41) ?? '').trim();
     try {
-      const terminal = tid && !read.error ? await this.terminals.find(tid) : undefined;
-      if (terminal?.active && this.mac.applies(terminal)) await this.mac.sign(terminal, spec, response, read.fields.get(53));
+      const terminal = tid ? await this.terminals.find(tid) : undefined;
+      if (terminal?.active && this.mac.applies(terminal)) await this.mac.sign(terminal, spec, response, request.get(53));
     } catch (err) {
-      this.logger.warn(`no MAC on a ${code} answer to terminal ${tid}: ${err instanceof Error ? err.message : 'unknown error'}`);
+      this.logger.warn(`no MAC on a ${response.fields.get(39) ?? '?'} answer to terminal ${tid}: ${err instanceof Error ? err.message : 'unknown error'}`);
     }
-    return reply(pack(spec, response));
+    return pack(spec, response);
   }
 
   private async formatError(read: Iso8583Message, spec: MessageSpec, problem: string): Promise<PosReply> {
@@ -82,8 +91,20 @@ export class PosMessageHandler {
     }
     const response = responseTo(read, code, new Date());
     if (!response) return { kind: 'ignore' };
-    return reply(pack(spec, response));
+    return reply(await this.packSigned(read.fields, spec, response));
   }
+}
+
+/**
+ * What the gateway does with a message it cannot answer: a response or advice response from the
+ * terminal (function digit 1 or 3) or a notification (4) expects no answer and gets none; a
+ * reserved function digit (5-9) is not ISO 8583 at all, so the connection is closed.
+ */
+function unanswerableMti(mti: string): PosReply | undefined {
+  if (responseMti(mti) !== undefined) return undefined;
+  const fn = mti[2] ?? '';
+  if ('134'.includes(fn)) return { kind: 'ignore' };
+  return { kind: 'close', reason: `MTI ${mti}: function digit ${fn} is reserved` };
 }
 
 function reply(bytes: Buffer): PosReply {

@@ -1,7 +1,7 @@
 import { buildBitmap, encodeBitmap, isSet, readBitmap } from './bitmap.js';
 import { ByteReader } from './byte-reader.js';
 import { packField, packFieldText, unpackField } from './field-codec.js';
-import type { FieldSpec } from './field-spec.js';
+import { isFixed, type FieldSpec } from './field-spec.js';
 import { Iso8583Error } from './iso8583.error.js';
 import type { Iso8583Message, Iso8583MessageInput, MessageSpec } from './message-spec.js';
 
@@ -71,6 +71,20 @@ export function macInput(spec: MessageSpec, message: Iso8583MessageInput): Buffe
   if (!fields.has(macField)) fields.set(macField, '0'.repeat(2 * (spec.fields[macField]?.length ?? 8)));
   const packed = packWithOffsets(spec, { mti: message.mti, fields });
   return packed.bytes.subarray(0, packed.fieldOffsets.get(macField));
+}
+
+/**
+ * What a terminal MACed in a frame as it arrived: the bytes before the MAC field, which is the last
+ * field of the message (128 with a secondary bitmap, else 64). Cut from the received bytes, not a
+ * re-pack, so that a terminal writing hex in lower case is checked over what it sent. Undefined when
+ * the message has no MAC field.
+ */
+export function receivedMacInput(spec: MessageSpec, message: Iso8583MessageInput, frame: Buffer): Buffer | undefined {
+  const macField = [...message.fields.keys()].some((n) => n > 64) ? 128 : 64;
+  const field = spec.fields[macField];
+  if (field === undefined || !isFixed(field) || !message.fields.has(macField)) return undefined;
+  const macBytes = field.encoder.wireLength(field.length);
+  return frame.length > macBytes ? frame.subarray(0, frame.length - macBytes) : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CryptoError, CryptoPort, type MacAlgorithm, type MacKey } from '#hsm';
-import { macInput, type Iso8583MessageInput, type MessageSpec } from '../iso8583/index.js';
+import { macInput, receivedMacInput, type Iso8583MessageInput, type MessageSpec } from '../iso8583/index.js';
 import type { PosTerminal } from '../terminal.directory.js';
 
 export type MacVerdict = 'VERIFIED' | 'MISSING' | 'MISMATCH' | 'UNAVAILABLE';
@@ -16,18 +16,26 @@ export class MessageMac {
 
   constructor(@Inject(CryptoPort) private readonly crypto: CryptoPort) {}
 
-  /** Whether the terminal's requests must carry a MAC (and its responses get one). */
+  /**
+   * Whether the terminal's requests must carry a MAC (and its responses get one). A terminal set to
+   * require one without a MAC key is not let through unchecked: its requests are refused (96).
+   */
   applies(terminal: PosTerminal): boolean {
-    return terminal.macRequired && terminal.macKeyRef !== null;
+    return terminal.macRequired;
   }
 
-  async verify(terminal: PosTerminal, spec: MessageSpec, message: Iso8583MessageInput): Promise<MacVerdict> {
-    const field = macField(message);
-    const mac = message.fields.get(field);
-    if (mac === undefined) return 'MISSING';
+  /** Checks the MAC of a request over `frame`, the message's bytes as received. */
+  async verify(terminal: PosTerminal, spec: MessageSpec, message: Iso8583MessageInput, frame: Buffer): Promise<MacVerdict> {
+    const data = receivedMacInput(spec, message, frame);
+    const mac = message.fields.get(macField(message));
+    if (mac === undefined || data === undefined) return 'MISSING';
+    if (terminal.macKeyRef === null) {
+      this.logger.error(`terminal ${terminal.tid} must send a MAC but has no MAC key: its requests are refused until one is set`);
+      return 'UNAVAILABLE';
+    }
     const { key, algorithm } = this.keyFor(terminal, message.fields.get(53), 'request');
     try {
-      return await this.crypto.verifyMac({ key, algorithm, data: macInput(spec, message), mac });
+      return await this.crypto.verifyMac({ key, algorithm, data, mac });
     } catch (err) {
       if (!(err instanceof CryptoError)) throw err;
       this.logger.warn(`MAC check for terminal ${terminal.tid} failed: ${err.code}`);
@@ -35,8 +43,9 @@ export class MessageMac {
     }
   }
 
-  /** Adds the MAC field to a response (`fields` is the response's own map). */
+  /** Adds the MAC field to a response (`fields` is the response's own map); without a MAC key there is none to add. */
   async sign(terminal: PosTerminal, spec: MessageSpec, response: { mti: string; fields: Map<number, string> }, ksn?: string): Promise<void> {
+    if (terminal.macKeyRef === null) return;
     const { key, algorithm } = this.keyFor(terminal, ksn, 'response');
     response.fields.set(macField(response), await this.crypto.generateMac({ key, algorithm, data: macInput(spec, response) }));
   }
