@@ -93,10 +93,10 @@ describe('ISO87A (jPOS ISO87APackager layout)', () => {
     }
   });
 
-  it('binary LLLVAR (55) counts bytes, not hex characters', () => {
+  it('ICC data (55) as jPOS IFA_LLLCHAR: three ASCII digits counting the bytes, then the raw bytes', () => {
     const emv = '9F2608' + '1122334455667788';
     const bytes = pack(ISO87A, { mti: '0200', fields: new Map([[55, emv]]) });
-    expect(bytes.toString('latin1')).toBe('0200' + '0000000000000200' + '011' + emv);
+    expect(bytes).toEqual(Buffer.concat([Buffer.from('0200' + '0000000000000200' + '011', 'latin1'), Buffer.from(emv, 'hex')]));
     expect(unpack(ISO87A, bytes).fields.get(55)).toBe(emv);
   });
 });

@@ -21,7 +21,7 @@ const INQUIRY_0200 = hex(
     '00', //                       25
     ascii('TERM0001'), //          41 ASCII
     ascii('MERCHANT0000001'), //   42 ASCII
-    '0978', //                     49 n3
+    ascii('978'), //               49 IF_CHAR: 3 ASCII characters
     PIN_BLOCK, //                  52 8 raw bytes
     '16' + ascii('2001010100000000'), // 53 LL BCD, ASCII text
   ].join(''),
@@ -42,7 +42,7 @@ const ANSWER_0210 = hex(
     ascii('00'), //                39
     ascii('TERM0001'),
     ascii('MERCHANT0000001'),
-    '0978',
+    ascii('978'),
     '0040' + ascii(ADDITIONAL_AMOUNTS), // 54 LLL in 2 BCD bytes
   ].join(''),
 );
@@ -59,11 +59,18 @@ describe('ISO87B (jPOS ISO87BPackager layout)', () => {
     expect(unpack(ISO87B, ANSWER_0210)).toEqual({ mti: '0210', fields: balanceAnswer() });
   });
 
-  it('an odd-length PAN: LL counts digits, the data is left-padded with a 0 nibble', () => {
+  it('an odd-length PAN (IFB_LLNUM): LL counts digits, the pad nibble 0 comes last; another pad is refused', () => {
     const pan = '6212345678901234567'; // 19 digits
     const bytes = pack(ISO87B, { mti: '0200', fields: new Map([[2, pan]]) });
-    expect(bytes).toEqual(hex('0200 4000000000000000 19 06212345678901234567'));
+    expect(bytes).toEqual(hex('0200 4000000000000000 19 62123456789012345670'));
     expect(unpack(ISO87B, bytes).fields.get(2)).toBe(pan);
+    expect(() => unpack(ISO87B, hex('0200 4000000000000000 19 62123456789012345675'))).toThrow(/field 2/);
+  });
+
+  it('an odd-length track 2 is right-padded too; fixed numeric fields stay left-padded', () => {
+    const bytes = pack(ISO87B, { mti: '0200', fields: new Map([[22, '021'], [35, '4761739001010119=281220']]) });
+    expect(bytes).toEqual(hex('0200 0000040020000000 0021 23 4761739001010119D2812200'));
+    expect(unpack(ISO87B, bytes).fields.get(35)).toBe('4761739001010119=281220');
   });
 
   it('track 2 in BCD: the separator is nibble D, read back as "="', () => {

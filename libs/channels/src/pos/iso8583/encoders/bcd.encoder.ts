@@ -36,3 +36,20 @@ function character(n: number): string {
   if (n <= 9) return String(n);
   return n === SEPARATOR_NIBBLE ? '=' : '?';
 }
+
+/**
+ * Packed BCD with an odd number of digits left-justified: the pad nibble, 0, comes last (jPOS
+ * BCDInterpreter.RIGHT_PADDED, which ISO87BPackager uses for its LLNUM fields: PAN, track 2).
+ * Reading refuses any other pad, so that pack(unpack(x)) is x.
+ */
+export const bcdRightPadded: Encoder = {
+  name: 'bcd-right-padded',
+  wireLength: (units) => Math.ceil(units / 2),
+  encode: (value) => bcd.encode(value.length % 2 === 1 ? `${value}0` : value),
+  decode: (bytes, units) => {
+    const text = bcd.decode(bytes, 2 * bytes.length);
+    if (text === undefined) return undefined;
+    if (units % 2 === 0) return text;
+    return text.endsWith('0') ? text.slice(0, -1) : undefined;
+  },
+};
