@@ -425,6 +425,13 @@ describe('saldo-pos flags', () => {
     expect(parseCli(['--qr', 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ'], undefined)).toEqual(expect.objectContaining({ kind: 'inquiry', inquiry: { qr: 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ' } }));
   });
 
+  it('profile and framing of the listener: ISO87A behind a 2-byte length unless told otherwise', () => {
+    expect(parseCli(['--pan', PAN], undefined)).toMatchObject({ connection: { profile: 'iso87a', framing: 'binary2' } });
+    expect(parseCli(['--pan', PAN, '--profile', 'iso87b', '--framing', 'bcd2-tpdu'], undefined)).toMatchObject({ connection: { profile: 'iso87b', framing: 'bcd2-tpdu' } });
+    expect(() => parseCli(['--pan', PAN, '--profile', 'iso93'], undefined)).toThrow('--profile is one of iso87a, iso87b');
+    expect(() => parseCli(['--pan', PAN, '--framing', 'nac'], undefined)).toThrow('--framing is one of binary2, ascii4, bcd2-tpdu');
+  });
+
   it('refuses bad flags with a UsageError that never repeats a stray value', () => {
     for (const argv of [['--bogus'], [PAN], ['--echo', '--pan', PAN], ['--echo', '--sign-on'], ['--port', '70000'], ['--account', 'gold'], ['--concurrency', '4'], ['--mti', '0400', '--pan', PAN]]) {
       let error: unknown;

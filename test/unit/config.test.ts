@@ -28,6 +28,20 @@ describe('SaldoConfig', () => {
     expect(() => new SaldoConfig(env)).toThrow(name);
   });
 
+  it('reads POS group listeners as port:profile:framing and names what is wrong with an entry', () => {
+    expect(new SaldoConfig({}).pos.groupListeners).toEqual([]);
+    expect(new SaldoConfig({ POS_GROUP_LISTENERS: '8584:iso87b:binary2, 8585:iso87a:bcd2-tpdu' }).pos.groupListeners).toEqual([
+      { port: 8584, profile: 'iso87b', framing: 'binary2' },
+      { port: 8585, profile: 'iso87a', framing: 'bcd2-tpdu' },
+    ]);
+    expect(() => new SaldoConfig({ POS_GROUP_LISTENERS: '8584:iso93:binary2' })).toThrow(/POS_GROUP_LISTENERS: "8584:iso93:binary2" names profile "iso93"/);
+    expect(() => new SaldoConfig({ POS_GROUP_LISTENERS: '8584:iso87b' })).toThrow(/names framing ""/);
+    expect(() => new SaldoConfig({ POS_GROUP_LISTENERS: 'port:iso87b:binary2' })).toThrow(/has no valid port/);
+    expect(() => new SaldoConfig({ POS_GROUP_LISTENERS: '8583:iso87b:binary2' })).toThrow(/uses port 8583 twice/);
+    expect(() => new SaldoConfig({ POS_GROUP_LISTENERS: '8584:iso87b:binary2,8584:iso87a:ascii4' })).toThrow(/uses port 8584 twice/);
+    expect(new SaldoConfig({ POS_PORT: '0', POS_GROUP_LISTENERS: '0:iso87b:binary2,0:iso87a:ascii4' }).pos.groupListeners).toHaveLength(2);
+  });
+
   it('refuses the development LMK and token secret in production', () => {
     expect(() => new SaldoConfig({ NODE_ENV: 'production' })).toThrow(/HSM_LMK/);
     const lmk = 'A'.repeat(64);

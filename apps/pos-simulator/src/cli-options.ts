@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { MESSAGE_SPECS_BY_NAME } from '../../../libs/channels/src/pos/iso8583/index.js';
+import { POS_FRAMINGS_BY_NAME } from '../../../libs/channels/src/pos/pos-framing.js';
 import type { LoadCard } from './load-test.js';
 import { ACCOUNT_CHOICES, type AccountChoice, type BalanceInquiryInput, type NetworkAction } from './simulated-terminal.js';
 import { DEFAULT_STATE_FILE } from './terminal-state.js';
@@ -14,6 +16,8 @@ connection
   --port PORT          default $POS_PORT, else 8583
   --tls                TLS instead of plain TCP; --ca FILE to trust a private CA
   --timeout MS         answer timeout, default 10000
+  --profile NAME       iso87a (default) | iso87b: the listener's message profile
+  --framing NAME       binary2 (default) | ascii4 | bcd2-tpdu: the listener's length header
 card (one of)
   --pan DIGITS         key entry (field 2); --expiry YYMM adds field 14
   --track2 DATA        swipe, PAN=YYMM... (field 35); --chip reads it from the chip instead
@@ -44,6 +48,8 @@ export class UsageError extends Error {
 export interface ConnectionOptions {
   readonly host: string;
   readonly port: number;
+  readonly profile: keyof typeof MESSAGE_SPECS_BY_NAME;
+  readonly framing: keyof typeof POS_FRAMINGS_BY_NAME;
   readonly tls: boolean;
   readonly caFile?: string;
   readonly timeoutMs: number;
@@ -68,6 +74,8 @@ const OPTIONS = {
   tls: { type: 'boolean' },
   ca: { type: 'string' },
   timeout: { type: 'string' },
+  profile: { type: 'string' },
+  framing: { type: 'string' },
   terminal: { type: 'string' },
   pan: { type: 'string' },
   expiry: { type: 'string' },
@@ -97,6 +105,8 @@ export function parseCli(argv: readonly string[], defaultPort: string | undefine
     connection: {
       host: v.host ?? '127.0.0.1',
       port: integer('--port', v.port ?? defaultPort ?? '8583', 1, 65_535),
+      profile: oneOf('--profile', MESSAGE_SPECS_BY_NAME, v.profile ?? 'iso87a'),
+      framing: oneOf('--framing', POS_FRAMINGS_BY_NAME, v.framing ?? 'binary2'),
       tls: v.tls === true || v.ca !== undefined,
       ...(v.ca === undefined ? {} : { caFile: v.ca }),
       timeoutMs: integer('--timeout', v.timeout ?? '10000', 1, 600_000),
@@ -153,6 +163,12 @@ function integer(flag: string, text: string, min: number, max: number): number {
   const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+function oneOf<T extends object>(flag: string, choices: T, text: string): keyof T & string {
+  const names = Object.keys(choices);
+  if (!names.includes(text)) throw new UsageError(`${flag} is one of ${names.join(', ')}`);
+  return text as keyof T & string;
 }
 
 function accountChoice(text: string | undefined): AccountChoice | undefined {

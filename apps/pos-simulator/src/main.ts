@@ -7,6 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configFromEnvironment } from '#config';
 import { performance } from 'node:perf_hooks';
+import { MESSAGE_SPECS_BY_NAME } from '../../../libs/channels/src/pos/iso8583/index.js';
+import { POS_FRAMINGS_BY_NAME } from '../../../libs/channels/src/pos/pos-framing.js';
 import { DEMO_CARDS } from '../../../prisma/seed/demo-data.js';
 import { parseCli, USAGE, UsageError, type CliCommand, type ConnectionOptions } from './cli-options.js';
 import { KsnExhaustedError } from './ksn.js';
@@ -42,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!profile) throw new UsageError(`--terminal must be a demo terminal: ${DEMO_TERMINAL_IDS.join(', ')}`);
   const clientOptions = await posClientOptions(command.connection);
   const connect = (): Promise<PosClient> => PosClient.connect(clientOptions);
-  const terminal = new SimulatedTerminal(profile, new TerminalStateFile(command.statePath));
+  const terminal = new SimulatedTerminal(profile, new TerminalStateFile(command.statePath), { spec: MESSAGE_SPECS_BY_NAME[command.connection.profile] });
 
   if (command.kind === 'load') {
     const cards = command.card ? [command.card] : activeDemoCards();
@@ -75,9 +77,10 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function posClientOptions(c: ConnectionOptions): Promise<PosClientOptions> {
-  if (!c.tls) return { host: c.host, port: c.port, connectTimeoutMs: c.timeoutMs };
+  const wire = { spec: MESSAGE_SPECS_BY_NAME[c.profile], framing: POS_FRAMINGS_BY_NAME[c.framing] };
+  if (!c.tls) return { host: c.host, port: c.port, connectTimeoutMs: c.timeoutMs, ...wire };
   const ca = c.caFile === undefined ? undefined : await readFile(c.caFile);
-  return { host: c.host, port: c.port, connectTimeoutMs: c.timeoutMs, tls: ca ? { ca } : {} };
+  return { host: c.host, port: c.port, connectTimeoutMs: c.timeoutMs, tls: ca ? { ca } : {}, ...wire };
 }
 
 /** The demo cards a load test can expect approved: active, unexpired, with a PIN. */

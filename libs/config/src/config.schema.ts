@@ -7,6 +7,10 @@ export const DEV_TOKEN_SECRET = 'saldo-development-token-secret-do-not-use-in-pr
 /** Signs and checks the Twilio webhooks when no Twilio account is configured (the simulators use it too). */
 export const DEV_TWILIO_AUTH_TOKEN = 'saldo-development-twilio-auth-token';
 
+/** ISO 8583 message profiles and TCP framings a POS listener can talk. */
+export const POS_PROFILES = ['iso87a', 'iso87b'] as const;
+export const POS_FRAMINGS = ['binary2', 'ascii4', 'bcd2-tpdu'] as const;
+
 const e164 = z.string().refine(isE164, 'must be an E.164 number, e.g. +15555550100');
 
 const bool = z
@@ -69,9 +73,15 @@ export const envSchema = z.object({
   POS_HOST: z.string().default('127.0.0.1'),
   POS_PORT: int(0, 65535).default(8583),
   /** The listener's message profile: ISO87A (hex bitmap, ASCII numerics) or ISO87B (binary bitmap, BCD). */
-  POS_PROFILE: z.enum(['iso87a', 'iso87b']).default('iso87a'),
+  POS_PROFILE: z.enum(POS_PROFILES).default('iso87a'),
   /** Length header: 2-byte binary, 4 ASCII digits, or 2-byte BCD followed by a 5-byte TPDU. */
-  POS_FRAMING: z.enum(['binary2', 'ascii4', 'bcd2-tpdu']).default('binary2'),
+  POS_FRAMING: z.enum(POS_FRAMINGS).default('binary2'),
+  /**
+   * Listeners for terminal groups that talk another profile or framing, beside the main one:
+   * `port:profile:framing` entries, comma-separated (`8584:iso87b:binary2,8585:iso87a:bcd2-tpdu`),
+   * on POS_HOST with the same TLS, budget and limits.
+   */
+  POS_GROUP_LISTENERS: z.string().optional(),
   /** Each request's time budget: past it the terminal gets 91 and the late answer is dropped. */
   POS_REQUEST_BUDGET_MS: int(100, 60_000).default(5_000),
   /** A connection with no traffic for this long is closed (terminals send 0800 echoes to stay up). */

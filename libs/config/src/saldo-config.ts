@@ -1,4 +1,4 @@
-import { envSchema, DEV_LMK, DEV_TOKEN_SECRET, DEV_TWILIO_AUTH_TOKEN } from './config.schema.js';
+import { envSchema, DEV_LMK, DEV_TOKEN_SECRET, DEV_TWILIO_AUTH_TOKEN, POS_FRAMINGS, POS_PROFILES } from './config.schema.js';
 
 export class ConfigError extends Error {}
 
@@ -38,8 +38,10 @@ export class SaldoConfig {
     enabled: boolean;
     host: string;
     port: number;
-    profile: 'iso87a' | 'iso87b';
-    framing: 'binary2' | 'ascii4' | 'bcd2-tpdu';
+    profile: PosProfileName;
+    framing: PosFramingName;
+    /** Listeners for terminal groups with another profile or framing (POS_GROUP_LISTENERS). */
+    groupListeners: ReadonlyArray<{ port: number; profile: PosProfileName; framing: PosFramingName }>;
     requestBudgetMs: number;
     idleTimeoutMs: number;
     maxInFlight: number;
@@ -134,6 +136,7 @@ export class SaldoConfig {
       port: e.POS_PORT,
       profile: e.POS_PROFILE,
       framing: e.POS_FRAMING,
+      groupListeners: groupListeners(e.POS_GROUP_LISTENERS, e.POS_PORT),
       requestBudgetMs: e.POS_REQUEST_BUDGET_MS,
       idleTimeoutMs: e.POS_IDLE_TIMEOUT_MS,
       maxInFlight: e.POS_MAX_IN_FLIGHT,
@@ -194,4 +197,28 @@ export class SaldoConfig {
     }
     this.demoMode = e.DEMO_MODE;
   }
+}
+
+export type PosProfileName = (typeof POS_PROFILES)[number];
+export type PosFramingName = (typeof POS_FRAMINGS)[number];
+
+/** `8584:iso87b:binary2,8585:iso87a:bcd2-tpdu` → one listener each; every mistake named. */
+function groupListeners(list: string | undefined, mainPort: number): SaldoConfig['pos']['groupListeners'] {
+  if (list === undefined || list.trim() === '') return [];
+  const ports = new Set(mainPort === 0 ? [] : [mainPort]);
+  return list.split(',').map((entry) => {
+    const [portText = '', profile = '', framing = '', ...rest] = entry.trim().split(':');
+    const problem = (why: string) => new ConfigError(`POS_GROUP_LISTENERS: "${entry.trim()}" ${why} (each entry is port:profile:framing)`);
+    const port = Number(portText);
+    if (rest.length > 0 || !/^\d{1,5}$/.test(portText) || port > 65535) throw problem('has no valid port');
+    if (!isOneOf(POS_PROFILES, profile)) throw problem(`names profile "${profile}"; known: ${POS_PROFILES.join(', ')}`);
+    if (!isOneOf(POS_FRAMINGS, framing)) throw problem(`names framing "${framing}"; known: ${POS_FRAMINGS.join(', ')}`);
+    if (port !== 0 && ports.has(port)) throw problem(`uses port ${port} twice`);
+    ports.add(port);
+    return { port, profile, framing };
+  });
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
 }

@@ -18,6 +18,13 @@ export interface PosFramingProfile {
 
 export const DEFAULT_POS_FRAMING: PosFramingProfile = { lengthHeader: 'binary2', tpduBytes: 0, maxFrameBytes: 8192 };
 
+/** The framings by the names configuration and the simulator give them. */
+export const POS_FRAMINGS_BY_NAME = {
+  binary2: DEFAULT_POS_FRAMING,
+  ascii4: { ...DEFAULT_POS_FRAMING, lengthHeader: 'ascii4' },
+  'bcd2-tpdu': { ...DEFAULT_POS_FRAMING, lengthHeader: 'bcd2', tpduBytes: 5 },
+} as const satisfies Record<string, PosFramingProfile>;
+
 export interface PosFrame {
   /** The TPDU as received (empty when the profile has none); the reply swaps its addresses. */
   readonly tpdu: Buffer;

@@ -7,3 +7,4 @@ export type { BitmapEncoding, Iso8583Message, Iso8583MessageInput, MessageSpec }
 export { iso87Fields, type Iso87Encodings } from './specs/iso87-fields.js';
 export { ISO87A } from './specs/iso87a.spec.js';
 export { ISO87B } from './specs/iso87b.spec.js';
+export { MESSAGE_SPECS_BY_NAME } from './specs/by-name.js';
