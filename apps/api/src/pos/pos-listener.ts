@@ -79,7 +79,7 @@ export class PosListener implements OnApplicationBootstrap, BeforeApplicationShu
     const accept = (socket: Socket) => this.accept(socket, options);
     const server = pos.tls ? createTlsServer({ cert: readFileSync(pos.tls.certFile), key: readFileSync(pos.tls.keyFile) }, accept) : createServer(accept);
     server.maxConnections = pos.maxConnections;
-    server.on('error', (err) => this.logger.error(`POS listener: ${err.message}`));
+    server.on('error', (err: Error) => this.logger.error(`POS listener: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, pos.host, () => resolve());
