@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_POS_FRAMING, ISO87B } from '#channels/pos';
 import { PosClient } from '../../apps/pos-simulator/src/pos-client.js';
-import { connectPos, demoTerminal, posPort } from '../support/pos.js';
+import { connectPos, demoTerminal, posPort, rawPos } from '../support/pos.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const storage = inject('storage');
@@ -115,5 +115,30 @@ describe.skipIf(storage !== 'postgres')('POS over TLS with the ISO87B profile an
       }
     });
     await expect(plain).rejects.toThrow();
+  });
+});
+
+describe(`POS idle connections (${storage})`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('pos-idle', storage, { POS_IDLE_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('closes a connection idle past POS_IDLE_TIMEOUT_MS and keeps one whose terminal echoes', async () => {
+    const idle = await rawPos(t);
+    const idleClosedAt = idle.closed.then(() => Date.now());
+    const talking = await connectPos(t);
+    const terminal = demoTerminal('SALDO001');
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) {
+      await sleep(400);
+      expect((await talking.request(await terminal.networkManagement('echo'))).fields.get(39)).toBe('00');
+    }
+    expect((await idleClosedAt) - started).toBeGreaterThanOrEqual(900);
+    await talking.close();
   });
 });
