@@ -239,6 +239,8 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
       const row = await lastRowTo(ALICE);
       expect(row).toMatchObject({ attempts: 2, lastError: null, status: 'sending', provider: 'twilio' });
       expect(row.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
+      // Twilio has the text: the table keeps none of it (balances, sign-in codes).
+      expect(row.body).toBe('');
     });
 
     it('does not retry a 400 and marks the message failed', async () => {
@@ -257,6 +259,7 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
       expect(row).toMatchObject({ status: 'failed', attempts: 1 });
       expect(row.lastError).toContain('400');
       expect(row.lastError).not.toContain('0010');
+      expect(row.body).toBe('');
     });
 
     it('keeps the furthest delivery state when status callbacks arrive out of order and repeated', async () => {

@@ -11,6 +11,9 @@ export interface StoredMessage {
   readonly attempts: number;
 }
 
+/** What stays of a text once it is handed over or given up: nothing (sign-in codes, balances). */
+export const DROPPED_TEXT = '';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Our id of a message as it comes back in a status callback URL (?m=), when it is one. */
@@ -19,8 +22,9 @@ export function messageIdFrom(value: string | undefined): string | undefined {
 }
 
 /**
- * The outbound_messages table: every text Saldo sends (SMS replies; the web page's sign-in codes
- * next), its provider id and its furthest delivery state.
+ * The outbound_messages table: every text Saldo sends (SMS replies, the web page's sign-in codes),
+ * its provider id and its furthest delivery state. The text itself stays only until it is handed
+ * to the provider or given up, except in the embedded outbox, where the table is the delivery.
  */
 @Injectable()
 export class OutboundMessages {
@@ -68,16 +72,19 @@ export class OutboundMessages {
     return count === 1;
   }
 
-  /** The provider took it: its id, and its state unless a status callback already went further. */
-  async accepted(id: string, providerMessageId: string, status: string): Promise<void> {
-    await this.prisma.outboundMessage.update({ where: { id }, data: { providerMessageId, lastError: null } });
+  /**
+   * The provider took it: its id, and its state unless a status callback already went further.
+   * The text goes from the table unless `keepText` (the outbox, where the text is the delivery).
+   */
+  async accepted(id: string, providerMessageId: string, status: string, keepText: boolean): Promise<void> {
+    await this.prisma.outboundMessage.update({ where: { id }, data: { providerMessageId, lastError: null, ...(keepText ? {} : { body: DROPPED_TEXT }) } });
     await this.advance({ id }, status);
   }
 
-  /** A failed attempt: back in the queue for the retry, or failed for good. */
+  /** A failed attempt: back in the queue for the retry, or failed for good (and its text dropped). */
   async attemptFailed(id: string, error: string, final: boolean): Promise<void> {
     const next = final ? 'failed' : 'queued';
-    await this.prisma.outboundMessage.update({ where: { id }, data: { lastError: error, status: next, statusRank: statusRank(next) } });
+    await this.prisma.outboundMessage.update({ where: { id }, data: { lastError: error, status: next, statusRank: statusRank(next), ...(final ? { body: DROPPED_TEXT } : {}) } });
   }
 
   /** Applies a delivery state unless the message is already as far or further; answers whether it moved. */
@@ -95,7 +102,7 @@ export class OutboundMessages {
   async expireQueued(before: Date): Promise<number> {
     const { count } = await this.prisma.outboundMessage.updateMany({
       where: { status: 'queued', createdAt: { lt: before } },
-      data: { status: 'failed', statusRank: statusRank('failed'), lastError: 'expired before it could be sent' },
+      data: { status: 'failed', statusRank: statusRank('failed'), lastError: 'expired before it could be sent', body: DROPPED_TEXT },
     });
     return count;
   }

@@ -60,7 +60,7 @@ export class SendSmsJob implements OnModuleInit {
       return;
     }
     try {
-      await this.messages.accepted(message.id, accepted.providerMessageId, accepted.status);
+      await this.messages.accepted(message.id, accepted.providerMessageId, accepted.status, this.provider.keepsTexts);
     } catch (err) {
       // Sent: never send again. The status callbacks (?m=) still bring its delivery state.
       this.logger.error(`SMS ${message.id} sent as ${accepted.providerMessageId} but not recorded: ${err instanceof Error ? err.message : 'error'}`);

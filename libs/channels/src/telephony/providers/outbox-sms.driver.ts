@@ -8,6 +8,7 @@ import { SmsProvider, type OutboundSms, type SmsAccepted } from './sms-provider.
  */
 export class OutboxSmsProvider extends SmsProvider {
   readonly name = 'outbox';
+  override readonly keepsTexts = true;
   private readonly logger = new Logger('SmsOutbox');
 
   /** In production the body (balances) stays out of the log: only development shows it there. */

@@ -43,6 +43,12 @@ export class SmsSendError extends Error {
 export abstract class SmsProvider {
   /** The registry name, e.g. "twilio"; stored with each message. */
   abstract readonly name: string;
+  /**
+   * Whether the stored text is the delivery itself (the embedded outbox, read on the demo page).
+   * Otherwise the text is dropped from the table once the provider has it: a sign-in code or a
+   * balance has no business staying there.
+   */
+  readonly keepsTexts: boolean = false;
   /** Sends one message; throws SmsSendError on failure. */
   abstract send(message: OutboundSms): Promise<SmsAccepted>;
 }
