@@ -72,10 +72,11 @@ describe(`POS terminal groups on their own listeners (${storage})`, () => {
     if (!existsSync(SIMULATOR)) throw new Error(`${SIMULATOR} is missing: run npm run build first (npm test does)`);
     const port = String(t.app.get(PosListener).addresses()[1]?.port);
     const state = join(mkdtempSync(join(tmpdir(), 'saldo-pos-cli-')), 'state.json');
-    const args = [SIMULATOR, '--port', port, '--profile', 'iso87b', '--framing', 'bcd2-tpdu', '--pan', '4761739001010010', '--pin', '1234', '--json', '--state', state];
+    // SALDO002, which no other test here uses: its STAN 1 cannot meet another request's STAN 1 (a 94).
+    const args = [SIMULATOR, '--port', port, '--profile', 'iso87b', '--framing', 'bcd2-tpdu', '--terminal', 'SALDO002', '--pan', '6217000000000022', '--pin', '0000', '--json', '--state', state];
     const { stdout } = await promisify(execFile)(process.execPath, args, { env: { PATH: process.env.PATH }, timeout: 20_000 });
-    expect(JSON.parse(stdout)).toMatchObject({ terminal: 'SALDO001', response: { approved: true, responseCode: '00' } });
-    expect(stdout).not.toContain('4761739001010010');
+    expect(JSON.parse(stdout)).toMatchObject({ terminal: 'SALDO002', response: { approved: true, responseCode: '00' } });
+    expect(stdout).not.toContain('6217000000000022');
   });
 
   it('a terminal on the wrong group listener is not understood: the frame does not decode', async () => {
