@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { consoleForm } from '../support/console.js';
 import { postJson, startTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 const storage = inject('storage');
+const PUBLIC = 'http://saldo.test';
 
 describe(`rate limits (${storage})`, () => {
   let t: TestApp;
@@ -11,6 +13,7 @@ describe(`rate limits (${storage})`, () => {
       RATE_CARD_PER_MINUTE: '3',
       RATE_PARTNER_PER_SECOND: '1000',
       RATE_AUTH_FAILURES_PER_15_MINUTES: '3',
+      PUBLIC_BASE_URL: PUBLIC,
     });
   });
   afterAll(async () => {
@@ -47,5 +50,27 @@ describe(`rate limits (${storage})`, () => {
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
     // Other clients are unaffected.
     expect((await tokenFor(t.baseUrl, 'wallet-app', 'wallet-app-secret')).length).toBeGreaterThan(20);
+  });
+
+  it('counts a client’s attempts before checking them: a parallel burst of guesses gets no more than the limit', async () => {
+    // A right secret gives its hit back: a client may fetch tokens any number of times.
+    for (let i = 0; i < 5; i++) expect((await tokenFor(t.baseUrl, 'wallet-app', 'wallet-app-secret')).length).toBeGreaterThan(20);
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        postJson(t.baseUrl, '/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'burst-app', client_secret: `guess-${i}` }),
+      ),
+    );
+    const statuses = guesses.map((g) => g.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+  });
+
+  it('counts console sign-ins from one address before checking them: a parallel burst gets no more than the limit', async () => {
+    const post = consoleForm(t, PUBLIC);
+    // The address may fail 10 × RATE_AUTH_FAILURES_PER_15_MINUTES = 30 times.
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post('/console/sign-in', { username: `nobody-${i}`, password: 'guess' })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
   });
 });

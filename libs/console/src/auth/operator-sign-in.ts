@@ -16,7 +16,7 @@ export type SignInResult =
   /** `unknown`: no such username (told to the person exactly like `wrong`). */
   | { readonly ok: false; readonly reason: 'wrong' | 'unknown' | 'locked' | 'rate-limited' };
 
-/** Username and password (argon2id), with a per-operator lockout and a per-address limit. */
+/** Username and password (argon2id), with a per-operator lockout and a per-address limit on failures. */
 @Injectable()
 export class OperatorSignIn {
   constructor(
@@ -25,17 +25,20 @@ export class OperatorSignIn {
   ) {}
 
   async attempt(username: string, password: string, address: string): Promise<SignInResult> {
-    if (!(await this.limits.isExceeded('auth-failure-ip', `console:${address}`)).allowed) return { ok: false, reason: 'rate-limited' };
+    // Counted before the password is checked, so that guesses sent in parallel cannot all pass a
+    // limit that is still below its count; a right password is given back below.
+    const addressKey = `console:${address}`;
+    if (!(await this.limits.consume('auth-failure-ip', addressKey)).allowed) return { ok: false, reason: 'rate-limited' };
     const operator = await this.prisma.operator.findUnique({ where: { username } });
     const locked = operator?.lockedUntil && operator.lockedUntil > new Date();
     // A locked account costs the same argon2 time as any other try: a quick answer would say the name exists.
     const passwordOk = await verify(operator && !locked ? operator.passwordHash : await DUMMY_HASH, password);
     if (locked || !operator || !passwordOk) {
-      await this.limits.consume('auth-failure-ip', `console:${address}`);
       if (locked) return { ok: false, reason: 'locked' };
       if (!operator) return { ok: false, reason: 'unknown' };
       return { ok: false, reason: (await this.countFailure(operator.id)) ? 'locked' : 'wrong' };
     }
+    await this.limits.refund('auth-failure-ip', addressKey);
     if (operator.failedLogins > 0 || operator.lockedUntil) {
       await this.prisma.operator.update({ where: { id: operator.id }, data: { failedLogins: 0, lockedUntil: null } });
     }

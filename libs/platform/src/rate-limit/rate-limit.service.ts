@@ -130,14 +130,12 @@ export class RateLimitService {
     }
   }
 
-  /** Whether the key is already over its limit, without counting a hit. */
-  async isExceeded(dimension: RateDimension, key: string): Promise<RateDecision> {
-    const limiter = this.limiters[dimension];
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= limiter.points) {
-      return { allowed: false, retryAfterMs: Math.max(res.msBeforeNext, 1) };
-    }
-    return { allowed: true };
+  /**
+   * Gives one hit back: for limits on failures that count every attempt before it is checked (so
+   * that attempts in parallel cannot pass the limit together), an attempt that turned out right.
+   */
+  async refund(dimension: RateDimension, key: string): Promise<void> {
+    await this.limiters[dimension].reward(key, 1);
   }
 
   async reset(dimension: RateDimension, key: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { PrismaClient } from '#db';
-import { RateLimitService } from '#platform';
+import { RateLimitService, type RateDecision, type RateDimension } from '#platform';
 import { problem } from '../http/problem.js';
 import type { RestReply } from '../http/rest-reply.js';
 import { AccessTokenService } from './access-token.service.js';
@@ -32,7 +32,13 @@ export class ClientCredentialsService {
     const credentials = fromBasic(req.authorization) ?? fromBody(body);
     if (!credentials) return oauthError(401, 'invalid_client', 'UNAUTHENTICATED', 'client credentials are required');
 
-    const blocked = await this.blocked(credentials.clientId, req.ip);
+    // Every attempt is counted before the secret is checked, so that guesses sent in parallel
+    // cannot all pass a limit that is still below its count; a right secret is given back below.
+    const attempt: Array<[RateDimension, string]> = [
+      ['auth-failure', credentials.clientId],
+      ['auth-failure-ip', req.ip],
+    ];
+    const blocked = refusal(await this.limits.consumeEach(attempt));
     if (blocked) return blocked;
 
     const client = await this.prisma.partnerClient.findUnique({
@@ -41,12 +47,9 @@ export class ClientCredentialsService {
     });
     const secretOk = await verify(client?.secretHash ?? (await DUMMY_HASH), credentials.secret);
     if (!client || !secretOk || client.status !== 'ACTIVE') {
-      await Promise.all([
-        this.limits.consume('auth-failure', credentials.clientId),
-        this.limits.consume('auth-failure-ip', req.ip),
-      ]);
       return oauthError(401, 'invalid_client', 'UNAUTHENTICATED', 'client authentication failed');
     }
+    await Promise.all(attempt.map(([dimension, key]) => this.limits.refund(dimension, key)));
 
     const requested = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : client.scopes;
     if (requested.some((s) => !client.scopes.includes(s))) {
@@ -65,20 +68,17 @@ export class ClientCredentialsService {
     };
   }
 
-  private async blocked(clientId: string, ip: string): Promise<RestReply | undefined> {
-    const checks = await Promise.all([
-      this.limits.isExceeded('auth-failure', clientId),
-      this.limits.isExceeded('auth-failure-ip', ip),
-    ]);
-    const refused = checks.find((c) => !c.allowed);
-    if (!refused || refused.allowed) return undefined;
-    const seconds = Math.ceil(refused.retryAfterMs / 1000);
-    return {
-      status: 429,
-      body: problem(429, 'RATE_LIMITED', 'Too many failed authentications', { error: 'invalid_client' }),
-      headers: { 'retry-after': String(seconds) },
-    };
-  }
+}
+
+/** The 429 for the first limit the attempt went over, if any. */
+function refusal(decisions: readonly RateDecision[]): RestReply | undefined {
+  const refused = decisions.find((d) => !d.allowed);
+  if (!refused || refused.allowed) return undefined;
+  return {
+    status: 429,
+    body: problem(429, 'RATE_LIMITED', 'Too many failed authentications', { error: 'invalid_client' }),
+    headers: { 'retry-after': String(Math.ceil(refused.retryAfterMs / 1000)) },
+  };
 }
 
 function fromBasic(header: string | undefined): { clientId: string; secret: string } | undefined {
