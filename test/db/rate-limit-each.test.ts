@@ -53,4 +53,13 @@ describe.each(modes)('RateLimitService.consumeEach (%s)', (_name, env) => {
     await limits.reset('card', 'card-shared');
     expect((await limits.consumeEach([['card', 'card-shared']]))[0].allowed).toBe(true);
   });
+
+  it('a refund never takes a count below zero or starts a window: no credit for later', async () => {
+    await limits.refund('card', 'card-credit');
+    await limits.refund('card', 'card-credit');
+    const allowed = [];
+    for (let i = 0; i < 3; i++) allowed.push((await limits.consume('card', 'card-credit')).allowed);
+    expect(allowed).toEqual([true, true, false]);
+    if (redis.limiter) expect(await redis.limiter.get(`${env.REDIS_PREFIX}:rl:card:card-credit`)).toBe('3');
+  });
 });

@@ -162,6 +162,11 @@ describe(`POS channel over TCP (${storage})`, () => {
     const refused = await client.request({ mti: keyless.mti, fields: new Map(keyless.fields).set(41, 'NOKEY003') });
     expect(refused.fields.get(39)).toBe('96');
     expect(refused.fields.has(54)).toBe(false);
+    // With no MAC at all too: the missing key is the problem to report, not the missing MAC.
+    const bare = await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' });
+    const withoutMac = new Map(bare.fields).set(41, 'NOKEY003');
+    withoutMac.delete(64);
+    expect((await client.request({ mti: bare.mti, fields: withoutMac })).fields.get(39)).toBe('96');
     expect((await client.request(await saldo003.balanceInquiry({ pan: '4761739001010010', pin: '1234' }))).fields.get(39)).toBe('00');
   });
 

@@ -214,13 +214,18 @@ describe(`SMS channel (${storage}, ${viaTwilio ? 'Twilio REST fake' : 'outbox'})
     const lost = await t.prisma.outboundMessage.create({ data: { ...common, body: 'lost job', createdAt: old, updatedAt: old } });
     const stale = await t.prisma.outboundMessage.create({ data: { ...common, body: 'stale', createdAt: new Date(Date.now() - 600_000), updatedAt: old } });
     const fresh = await t.prisma.outboundMessage.create({ data: { ...common, body: 'fresh, its job is coming' } });
-    expect(await t.app.get(OutboundSweepJob).sweep()).toEqual({ requeued: 1, expired: 1 });
+    // Claimed, then the process died before the provider's answer was recorded.
+    const orphan = await t.prisma.outboundMessage.create({ data: { ...common, status: 'sending', body: 'code 123456', createdAt: new Date(Date.now() - 600_000), updatedAt: old } });
+    expect(await t.app.get(OutboundSweepJob).sweep()).toEqual({ requeued: 1, expired: 1, textsDropped: viaTwilio ? 1 : 0 });
+    // The outbox keeps its texts (they are its delivery); with a provider the orphan's text goes.
+    expect((await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: orphan.id } })).body).toBe(viaTwilio ? '' : 'code 123456');
+    await t.prisma.outboundMessage.update({ where: { id: orphan.id }, data: { status: 'failed' } });
     const deadline = Date.now() + 5_000;
     while (Date.now() < deadline && (await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: lost.id } })).status === 'queued') {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect((await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: lost.id } })).status).not.toBe('queued');
-    expect(await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: 'failed', lastError: 'expired before it could be sent' });
+    expect(await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: 'failed', lastError: 'expired before it could be sent', body: '' });
     expect((await t.prisma.outboundMessage.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('queued');
     await t.prisma.outboundMessage.update({ where: { id: fresh.id }, data: { status: 'failed' } });
   });

@@ -65,6 +65,8 @@ describe('ISO87B (jPOS ISO87BPackager layout)', () => {
     expect(bytes).toEqual(hex('0200 4000000000000000 19 62123456789012345670'));
     expect(unpack(ISO87B, bytes).fields.get(2)).toBe(pan);
     expect(() => unpack(ISO87B, hex('0200 4000000000000000 19 62123456789012345675'))).toThrow(/field 2/);
+    // F, the other pad terminals use, reads the same (and re-packs with 0).
+    expect(unpack(ISO87B, hex('0200 4000000000000000 19 6212345678901234567F')).fields.get(2)).toBe(pan);
   });
 
   it('an odd-length track 2 is right-padded too; fixed numeric fields stay left-padded', () => {

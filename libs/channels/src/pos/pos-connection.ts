@@ -33,7 +33,7 @@ export class PosConnection {
   private readonly pending = new Set<Pending>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
-  /** A bad length header came: nothing more is read, and the socket closes once what came before it is answered. */
+  /** A bad length header or an unreadable MTI came: nothing more is read, and the socket closes once what is in flight is answered. */
   private hangingUp = false;
   private drained?: () => void;
   private readonly decoder;
@@ -106,7 +106,7 @@ export class PosConnection {
   }
 
   private hangUpWhenAnswered(): void {
-    if (!this.hangingUp || this.inFlight > 0 || this.waiting.length > 0 || this.socket.writableEnded) return;
+    if (!this.hangingUp || this.inFlight > 0 || this.waiting.length > 0 || this.socket.writableEnded || this.socket.destroyed) return;
     // end(), not destroy(): the answers just written go out first.
     this.socket.end(() => setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref());
   }
@@ -196,8 +196,11 @@ export class PosConnection {
         this.socket.write(frame(this.options.framing, replyTpdu(f.tpdu), reply.bytes));
         return;
       case 'close':
-        this.logger.warn(`POS connection ${this.name} closed: ${reply.reason}`);
-        this.socket.destroy();
+        // Like a bad length: nothing more is read or started; what is already in flight is answered, then the line closes.
+        this.logger.warn(`POS connection ${this.name} closing: ${reply.reason}`);
+        this.hangingUp = true;
+        this.waiting.length = 0;
+        this.socket.pause();
         return;
       case 'ignore':
         return;

@@ -39,10 +39,18 @@ export class OperatorSignIn {
       return { ok: false, reason: (await this.countFailure(operator.id)) ? 'locked' : 'wrong' };
     }
     await this.limits.refund('auth-failure-ip', addressKey);
-    if (operator.failedLogins > 0 || operator.lockedUntil) {
-      await this.prisma.operator.update({ where: { id: operator.id }, data: { failedLogins: 0, lockedUntil: null } });
-    }
+    // Wrong passwords checked at the same time may have locked the account meanwhile: the lock wins.
+    if (!(await this.clearFailures(operator.id))) return { ok: false, reason: 'locked' };
     return { ok: true, operator: { operatorId: operator.id, username: operator.username, role: operator.role, credential: credentialDigest(operator.passwordHash) } };
+  }
+
+  /** Clears the count of wrong passwords unless the account is locked now; answers whether it is not. */
+  private async clearFailures(operatorId: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+      UPDATE operators SET failed_logins = 0, locked_until = NULL
+       WHERE id = ${operatorId}::uuid AND (locked_until IS NULL OR locked_until <= now())
+   RETURNING id`);
+    return rows.length === 1;
   }
 
   /** One statement, so parallel wrong passwords (several instances) count exactly; a lapsed lock starts a new count. */

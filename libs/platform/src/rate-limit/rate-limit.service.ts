@@ -44,6 +44,12 @@ for i, key in ipairs(KEYS) do
 end
 return out`);
 
+/** One hit back on a live count, never below zero, never starting a window of its own. */
+const REFUND = new RespScript(`
+local consumed = tonumber(redis.call('get', KEYS[1]) or '0')
+if consumed > 0 then redis.call('decr', KEYS[1]) end
+return 0`);
+
 /**
  * One limiter per dimension, shared by every gateway instance through Redis, with an in-memory
  * insurance limiter that takes over (at a per-instance share) while Redis is unreachable. Without
@@ -135,7 +141,17 @@ export class RateLimitService {
    * that attempts in parallel cannot pass the limit together), an attempt that turned out right.
    */
   async refund(dimension: RateDimension, key: string): Promise<void> {
-    await this.limiters[dimension].reward(key, 1);
+    // The same store the hit went to: the shared counters, else the in-memory ones.
+    if (this.redis?.ready) {
+      const refunded = await this.redis.evalScript(REFUND, [`${this.prefix}:rl:${dimension}:${key}`], []).then(
+        () => true,
+        () => false,
+      );
+      if (refunded) return;
+    }
+    const limiter = this.insurance.get(dimension) ?? this.limiters[dimension];
+    const count = await limiter.get(key);
+    if (count && count.consumedPoints > 0) await limiter.reward(key, 1);
   }
 
   async reset(dimension: RateDimension, key: string): Promise<void> {

@@ -26,13 +26,13 @@ export class MessageMac {
 
   /** Checks the MAC of a request over `frame`, the message's bytes as received. */
   async verify(terminal: PosTerminal, spec: MessageSpec, message: Iso8583MessageInput, frame: Buffer): Promise<MacVerdict> {
-    const data = receivedMacInput(spec, message, frame);
-    const mac = message.fields.get(macField(message));
-    if (mac === undefined || data === undefined) return 'MISSING';
     if (terminal.macKeyRef === null) {
       this.logger.error(`terminal ${terminal.tid} must send a MAC but has no MAC key: its requests are refused until one is set`);
       return 'UNAVAILABLE';
     }
+    const data = receivedMacInput(spec, message, frame);
+    const mac = message.fields.get(macField(message));
+    if (mac === undefined || data === undefined) return 'MISSING';
     const { key, algorithm } = this.keyFor(terminal, message.fields.get(53), 'request');
     try {
       return await this.crypto.verifyMac({ key, algorithm, data, mac });

@@ -107,6 +107,19 @@ export class OutboundMessages {
     return count;
   }
 
+  /**
+   * Texts of messages claimed for sending before `before` that never came back from the provider
+   * (the process died in between, or the answer could not be recorded): past their validity they
+   * are not needed, and go. Answers how many.
+   */
+  async dropStaleTexts(before: Date): Promise<number> {
+    const { count } = await this.prisma.outboundMessage.updateMany({
+      where: { status: 'sending', createdAt: { lt: before }, body: { not: DROPPED_TEXT } },
+      data: { body: DROPPED_TEXT },
+    });
+    return count;
+  }
+
   /** Ids of messages still queued and untouched since `before` (at most 500 a sweep). */
   async queuedSince(before: Date): Promise<string[]> {
     const rows = await this.prisma.outboundMessage.findMany({ where: { status: 'queued', updatedAt: { lt: before } }, select: { id: true }, take: 500 });

@@ -38,18 +38,22 @@ function character(n: number): string {
 }
 
 /**
- * Packed BCD with an odd number of digits left-justified: the pad nibble, 0, comes last (jPOS
+ * Packed BCD with an odd number of digits left-justified: the pad nibble comes last (jPOS
  * BCDInterpreter.RIGHT_PADDED, which ISO87BPackager uses for its LLNUM fields: PAN, track 2).
- * Reading refuses any other pad, so that pack(unpack(x)) is x.
+ * Packing pads with 0; reading takes 0 or F, the pad terminals use (RIGHT_PADDED_F), so an
+ * F-padded field re-packs with 0 (the MAC is checked over the bytes as received).
  */
 export const bcdRightPadded: Encoder = {
   name: 'bcd-right-padded',
   wireLength: (units) => Math.ceil(units / 2),
   encode: (value) => bcd.encode(value.length % 2 === 1 ? `${value}0` : value),
   decode: (bytes, units) => {
-    const text = bcd.decode(bytes, 2 * bytes.length);
-    if (text === undefined) return undefined;
-    if (units % 2 === 0) return text;
-    return text.endsWith('0') ? text.slice(0, -1) : undefined;
+    if (units % 2 === 0 || bytes.length === 0) return bcd.decode(bytes, units);
+    const last = bytes[bytes.length - 1] ?? 0;
+    const pad = last & 0x0f;
+    if (pad !== 0 && pad !== 0x0f) return undefined;
+    const head = bcd.decode(bytes.subarray(0, bytes.length - 1), units - 1);
+    const digit = character(last >> 4);
+    return head === undefined || digit === '?' ? undefined : head + digit;
   },
 };
