@@ -418,25 +418,28 @@ describe('PosClient against a loopback host', () => {
 
 describe('saldo-pos flags', () => {
   it('defaults: SALDO001 on 127.0.0.1, the port from POS_PORT, else 8583', () => {
-    expect(parseCli(['--pan', PAN], undefined)).toMatchObject({ kind: 'inquiry', terminal: 'SALDO001', connection: { host: '127.0.0.1', port: 8583, tls: false } });
-    expect(parseCli(['--echo'], '9583')).toMatchObject({ kind: 'network', action: 'echo', connection: { port: 9583 } });
-    expect(parseCli(['--load', '100', '--concurrency', '16'], undefined)).toMatchObject({ kind: 'load', requests: 100, concurrency: 16 });
+    expect(parseCli(['--pan', PAN])).toMatchObject({ kind: 'inquiry', terminal: 'SALDO001', connection: { host: '127.0.0.1', port: 8583, tls: false } });
+    expect(parseCli(['--echo'], { port: '9583' })).toMatchObject({ kind: 'network', action: 'echo', connection: { port: 9583 } });
+    expect(parseCli(['--load', '100', '--concurrency', '16'])).toMatchObject({ kind: 'load', requests: 100, concurrency: 16 });
     // A QR token alone: field 48, no card and no PIN block (see the web e2e test for the answer).
-    expect(parseCli(['--qr', 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ'], undefined)).toEqual(expect.objectContaining({ kind: 'inquiry', inquiry: { qr: 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ' } }));
+    expect(parseCli(['--qr', 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ'])).toEqual(expect.objectContaining({ kind: 'inquiry', inquiry: { qr: 'SQABCDEFGHIJKLMNOPQRSTUVWXYZ' } }));
   });
 
   it('profile and framing of the listener: ISO87A behind a 2-byte length unless told otherwise', () => {
-    expect(parseCli(['--pan', PAN], undefined)).toMatchObject({ connection: { profile: 'iso87a', framing: 'binary2' } });
-    expect(parseCli(['--pan', PAN, '--profile', 'iso87b', '--framing', 'bcd2-tpdu'], undefined)).toMatchObject({ connection: { profile: 'iso87b', framing: 'bcd2-tpdu' } });
-    expect(() => parseCli(['--pan', PAN, '--profile', 'iso93'], undefined)).toThrow('--profile is one of iso87a, iso87b');
-    expect(() => parseCli(['--pan', PAN, '--framing', 'nac'], undefined)).toThrow('--framing is one of binary2, ascii4, bcd2-tpdu');
+    expect(parseCli(['--pan', PAN])).toMatchObject({ connection: { profile: 'iso87a', framing: 'binary2' } });
+    expect(parseCli(['--pan', PAN, '--profile', 'iso87b', '--framing', 'bcd2-tpdu'])).toMatchObject({ connection: { profile: 'iso87b', framing: 'bcd2-tpdu' } });
+    // The gateway's own settings in this shell, when it has them; a flag still wins.
+    expect(parseCli(['--pan', PAN], { profile: 'iso87b', framing: 'ascii4' })).toMatchObject({ connection: { profile: 'iso87b', framing: 'ascii4' } });
+    expect(parseCli(['--pan', PAN, '--profile', 'iso87a'], { profile: 'iso87b' })).toMatchObject({ connection: { profile: 'iso87a' } });
+    expect(() => parseCli(['--pan', PAN, '--profile', 'iso93'])).toThrow('--profile is one of iso87a, iso87b');
+    expect(() => parseCli(['--pan', PAN, '--framing', 'nac'])).toThrow('--framing is one of binary2, ascii4, bcd2-tpdu');
   });
 
   it('refuses bad flags with a UsageError that never repeats a stray value', () => {
     for (const argv of [['--bogus'], [PAN], ['--echo', '--pan', PAN], ['--echo', '--sign-on'], ['--port', '70000'], ['--account', 'gold'], ['--concurrency', '4'], ['--mti', '0400', '--pan', PAN]]) {
       let error: unknown;
       try {
-        parseCli(argv, undefined);
+        parseCli(argv);
       } catch (e) {
         error = e;
       }

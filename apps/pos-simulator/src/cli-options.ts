@@ -16,8 +16,8 @@ connection
   --port PORT          default $POS_PORT, else 8583
   --tls                TLS instead of plain TCP; --ca FILE to trust a private CA
   --timeout MS         answer timeout, default 10000
-  --profile NAME       iso87a (default) | iso87b: the listener's message profile
-  --framing NAME       binary2 (default) | ascii4 | bcd2-tpdu: the listener's length header
+  --profile NAME       iso87a | iso87b: the listener's message profile (default $POS_PROFILE, else iso87a)
+  --framing NAME       binary2 | ascii4 | bcd2-tpdu: its length header (default $POS_FRAMING, else binary2)
 card (one of)
   --pan DIGITS         key entry (field 2); --expiry YYMM adds field 14
   --track2 DATA        swipe, PAN=YYMM... (field 35); --chip reads it from the chip instead
@@ -95,7 +95,14 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function parseCli(argv: readonly string[], defaultPort: string | undefined): CliCommand {
+/** What the gateway's own settings in this shell say about its main listener (POS_PORT, POS_PROFILE, POS_FRAMING). */
+export interface ListenerDefaults {
+  readonly port?: string;
+  readonly profile?: string;
+  readonly framing?: string;
+}
+
+export function parseCli(argv: readonly string[], server: ListenerDefaults = {}): CliCommand {
   const { values: v, positionals } = parse(argv);
   if (v.help) return { kind: 'help' };
   // A stray word is often a value whose flag was forgotten, maybe a card number: never echo it.
@@ -104,9 +111,9 @@ export function parseCli(argv: readonly string[], defaultPort: string | undefine
   const common: Common = {
     connection: {
       host: v.host ?? '127.0.0.1',
-      port: integer('--port', v.port ?? defaultPort ?? '8583', 1, 65_535),
-      profile: oneOf('--profile', MESSAGE_SPECS_BY_NAME, v.profile ?? 'iso87a'),
-      framing: oneOf('--framing', POS_FRAMINGS_BY_NAME, v.framing ?? 'binary2'),
+      port: integer('--port', v.port ?? server.port ?? '8583', 1, 65_535),
+      profile: oneOf('--profile', MESSAGE_SPECS_BY_NAME, v.profile ?? server.profile ?? 'iso87a'),
+      framing: oneOf('--framing', POS_FRAMINGS_BY_NAME, v.framing ?? server.framing ?? 'binary2'),
       tls: v.tls === true || v.ca !== undefined,
       ...(v.ca === undefined ? {} : { caFile: v.ca }),
       timeoutMs: integer('--timeout', v.timeout ?? '10000', 1, 600_000),

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { MESSAGE_SPECS_BY_NAME } from '../../../libs/channels/src/pos/iso8583/index.js';
 import { POS_FRAMINGS_BY_NAME } from '../../../libs/channels/src/pos/pos-framing.js';
 import { DEMO_CARDS } from '../../../prisma/seed/demo-data.js';
-import { parseCli, USAGE, UsageError, type CliCommand, type ConnectionOptions } from './cli-options.js';
+import { parseCli, USAGE, UsageError, type CliCommand, type ConnectionOptions, type ListenerDefaults } from './cli-options.js';
 import { KsnExhaustedError } from './ksn.js';
 import { runLoad, type LoadCard, type LoadResult } from './load-test.js';
 import { PosClient, PosClientError, type PosClientOptions } from './pos-client.js';
@@ -24,18 +24,19 @@ type Command = Exclude<CliCommand, { kind: 'help' }>;
 /** The simulator's output is its product (stdout, for people and `--json` pipes), not a log line. */
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 
-/** The gateway's POS_PORT when this shell's settings name one; a setting the gateway would refuse is not the simulator's concern. */
-function serverPosPort(): string | undefined {
+/** The gateway's main listener as this shell's settings describe it; a setting the gateway would refuse is not the simulator's concern. */
+function serverListener(): ListenerDefaults {
   try {
-    return String(configFromEnvironment().pos.port);
+    const { port, profile, framing } = configFromEnvironment().pos;
+    return { port: String(port), profile, framing };
   } catch (err) {
-    if (err instanceof ConfigError) return undefined;
+    if (err instanceof ConfigError) return {};
     throw err;
   }
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const command = parseCli(argv, serverPosPort());
+  const command = parseCli(argv, serverListener());
   if (command.kind === 'help') {
     out(USAGE);
     return 0;
