@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Pan } from '#domain';
 import { encryptPinBlockForSeed, macForTerminal } from '#hsm';
-import { ISO87A, macInput, type Iso8583Message, type Iso8583MessageInput, type MessageSpec } from '../../../libs/channels/src/pos/iso8583/index.js';
+import { ISO87A, macFieldOf, macInput, type Iso8583Message, type Iso8583MessageInput, type MessageSpec } from '../../../libs/channels/src/pos/iso8583/index.js';
 import { advanceKsnCounter, ksnFor, nextKsnCounter, type DukptScheme } from './ksn.js';
 import type { TerminalProfile } from './terminal-profile.js';
 import type { TerminalCounters, TerminalStateStore } from './terminal-state.js';
@@ -125,7 +125,7 @@ export class SimulatedTerminal {
   /** The host's MAC (field 64, or 128 with a secondary bitmap) checked under the TAK. */
   verifyResponseMac(response: Iso8583Message): MacVerdict {
     if (!this.#profile.mac) return 'NO_MAC_KEY';
-    const macField = [...response.fields.keys()].some((n) => n > 64) ? 128 : 64;
+    const macField = macFieldOf(response);
     const received = response.fields.get(macField);
     if (received === undefined) return 'MISSING';
     const expected = macForTerminal({
@@ -151,7 +151,7 @@ export class SimulatedTerminal {
 
   #withMac(message: Iso8583MessageInput): Iso8583MessageInput {
     if (!this.#profile.mac) return message;
-    const macField = [...message.fields.keys()].some((n) => n > 64) ? 128 : 64;
+    const macField = macFieldOf(message);
     const mac = macForTerminal({ keyHex: this.#profile.mac.keyHex, algorithm: 'ISO9797-1-ALG3', data: macInput(this.#spec, message), direction: 'request' });
     return { mti: message.mti, fields: new Map([...message.fields, [macField, mac]]) };
   }

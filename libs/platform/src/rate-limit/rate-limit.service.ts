@@ -114,7 +114,7 @@ export class RateLimitService {
   async consumeEach(hits: ReadonlyArray<readonly [RateDimension, string]>): Promise<RateDecision[]> {
     let counted: number[] | undefined;
     if (this.redis?.ready) {
-      const keys = hits.map(([dimension, key]) => `${this.prefix}:rl:${dimension}:${key}`);
+      const keys = hits.map(([dimension, key]) => this.sharedKey(dimension, key));
       const seconds = hits.map(([dimension]) => this.limits[dimension].durationSeconds);
       counted = await this.redis.evalScript(INCR_EACH, keys, seconds).then(counts, () => undefined);
     }
@@ -143,7 +143,7 @@ export class RateLimitService {
   async refund(dimension: RateDimension, key: string): Promise<void> {
     // The same store the hit went to: the shared counters, else the in-memory ones.
     if (this.redis?.ready) {
-      const refunded = await this.redis.evalScript(REFUND, [`${this.prefix}:rl:${dimension}:${key}`], []).then(
+      const refunded = await this.redis.evalScript(REFUND, [this.sharedKey(dimension, key)], []).then(
         () => true,
         () => false,
       );
@@ -152,6 +152,11 @@ export class RateLimitService {
     const limiter = this.insurance.get(dimension) ?? this.limiters[dimension];
     const count = await limiter.get(key);
     if (count && count.consumedPoints > 0) await limiter.reward(key, 1);
+  }
+
+  /** A count's Redis key: rate-limiter-flexible's own (`<keyPrefix>:<key>`), so its reads and resets see the scripts' hits. */
+  private sharedKey(dimension: RateDimension, key: string): string {
+    return `${this.prefix}:rl:${dimension}:${key}`;
   }
 
   async reset(dimension: RateDimension, key: string): Promise<void> {

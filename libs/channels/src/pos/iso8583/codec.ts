@@ -60,13 +60,19 @@ export function unpackPartial(spec: MessageSpec, bytes: Buffer): PartialMessage 
   }
 }
 
+/** The MAC field of a message: 128 when any field needs the secondary bitmap, else 64. */
+export function macFieldOf(message: Iso8583MessageInput): 64 | 128 {
+  for (const n of message.fields.keys()) if (n > 64) return 128;
+  return 64;
+}
+
 /**
  * The bytes a terminal MACs: the packed message up to, not including, the MAC field — 128 when a
  * secondary bitmap is present, else 64. The bitmap already has the MAC bit set; when the message
  * has no MAC yet, a zero MAC stands in so the bitmap is the one that will be sent.
  */
 export function macInput(spec: MessageSpec, message: Iso8583MessageInput): Buffer {
-  const macField = [...message.fields.keys()].some((n) => n > 64) ? 128 : 64;
+  const macField = macFieldOf(message);
   const fields = new Map(message.fields);
   if (!fields.has(macField)) fields.set(macField, '0'.repeat(2 * (spec.fields[macField]?.length ?? 8)));
   const packed = packWithOffsets(spec, { mti: message.mti, fields });
@@ -80,7 +86,7 @@ export function macInput(spec: MessageSpec, message: Iso8583MessageInput): Buffe
  * the message has no MAC field.
  */
 export function receivedMacInput(spec: MessageSpec, message: Iso8583MessageInput, frame: Buffer): Buffer | undefined {
-  const macField = [...message.fields.keys()].some((n) => n > 64) ? 128 : 64;
+  const macField = macFieldOf(message);
   const field = spec.fields[macField];
   if (field === undefined || !isFixed(field) || !message.fields.has(macField)) return undefined;
   const macBytes = field.encoder.wireLength(field.length);

@@ -1,4 +1,4 @@
-export { macInput, pack, padNumeric, receivedMacInput, unpack, unpackPartial, type PartialMessage } from './codec.js';
+export { macFieldOf, macInput, pack, padNumeric, receivedMacInput, unpack, unpackPartial, type PartialMessage } from './codec.js';
 export * from './encoders/index.js';
 export { fixedField, variableField, type FieldSpec, type FieldType } from './field-spec.js';
 export { Iso8583Error, Iso8583ErrorCode, type Iso8583Direction, type Iso8583ErrorDetail } from './iso8583.error.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CryptoError, CryptoPort, type MacAlgorithm, type MacKey } from '#hsm';
-import { macInput, receivedMacInput, type Iso8583MessageInput, type MessageSpec } from '../iso8583/index.js';
+import { macFieldOf, macInput, receivedMacInput, type Iso8583MessageInput, type MessageSpec } from '../iso8583/index.js';
 import type { PosTerminal } from '../terminal.directory.js';
 
 export type MacVerdict = 'VERIFIED' | 'MISSING' | 'MISMATCH' | 'UNAVAILABLE';
@@ -31,7 +31,7 @@ export class MessageMac {
       return 'UNAVAILABLE';
     }
     const data = receivedMacInput(spec, message, frame);
-    const mac = message.fields.get(macField(message));
+    const mac = message.fields.get(macFieldOf(message));
     if (mac === undefined || data === undefined) return 'MISSING';
     const { key, algorithm } = this.keyFor(terminal, message.fields.get(53), 'request');
     try {
@@ -47,7 +47,7 @@ export class MessageMac {
   async sign(terminal: PosTerminal, spec: MessageSpec, response: { mti: string; fields: Map<number, string> }, ksn?: string): Promise<void> {
     if (terminal.macKeyRef === null) return;
     const { key, algorithm } = this.keyFor(terminal, ksn, 'response');
-    response.fields.set(macField(response), await this.crypto.generateMac({ key, algorithm, data: macInput(spec, response) }));
+    response.fields.set(macFieldOf(response), await this.crypto.generateMac({ key, algorithm, data: macInput(spec, response) }));
   }
 
   private keyFor(terminal: PosTerminal, ksn: string | undefined, direction: 'request' | 'response'): { key: MacKey; algorithm: MacAlgorithm } {
@@ -58,10 +58,4 @@ export class MessageMac {
       algorithm: terminal.pinMode === 'DUKPT_AES' && dukpt ? 'AES-CMAC' : 'ISO9797-1-ALG3',
     };
   }
-}
-
-/** The codec's rule (`macInput`): 128 when any field needs the secondary bitmap, else 64. */
-function macField(message: Iso8583MessageInput): 64 | 128 {
-  for (const n of message.fields.keys()) if (n > 64) return 128;
-  return 64;
 }

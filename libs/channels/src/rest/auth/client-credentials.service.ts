@@ -67,7 +67,6 @@ export class ClientCredentialsService {
       headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
     };
   }
-
 }
 
 /** The 429 for the first limit the attempt went over, if any. */
